@@ -1,0 +1,7 @@
+"""xxgk ingestion: read scraped 政府信息公开工作年度报告 into long-form facts.
+
+Plain Python + Polars. Nothing here imports dagster, dbt or great_expectations: the parser is a
+library, callable from the CLI, from Dagster and from a notebook.
+"""
+
+PARSER_VERSION = "0.1.0"

@@ -1,0 +1,101 @@
+"""Declared schemas of the three fact tables and their Polars frames.
+
+The dbt sources (dbt_project/models/sources.yml) mirror these; ``validate`` checks a frame at
+the boundary (names, dtypes, nullability, primary key) before it is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    columns: dict[str, pl.DataType | type[pl.DataType]]
+    not_null: tuple[str, ...]
+    key: tuple[str, ...]
+
+    def frame(self, rows: Sequence[Sequence[object]]) -> pl.DataFrame:
+        return pl.DataFrame(rows, schema=self.columns, orient="row")
+
+    def empty(self) -> pl.DataFrame:
+        return pl.DataFrame(schema=self.columns)
+
+    def validate(self, df: pl.DataFrame) -> None:
+        if list(df.columns) != list(self.columns):
+            raise ValueError(f"{self.name}: columns {df.columns} != {list(self.columns)}")
+        for col, dtype in self.columns.items():
+            if df.schema[col] != dtype:
+                raise ValueError(f"{self.name}.{col}: dtype {df.schema[col]} != {dtype}")
+        for col in self.not_null:
+            n = df.get_column(col).null_count()
+            if n:
+                raise ValueError(f"{self.name}.{col}: {n} nulls in a not-null column")
+        if self.key and df.height and df.select(self.key).is_duplicated().any():
+            raise ValueError(f"{self.name}: duplicate key {self.key}")
+
+
+REPORTS = Schema(
+    "reports",
+    {
+        "report_id": pl.String,  # sha256 of the raw bytes
+        "source": pl.String,  # the path it was read from
+        "format": pl.String,  # txt | html | pdf | docx | unknown
+        "encoding": pl.String,
+        "agency": pl.String,
+        "year": pl.Int32,  # statistics year
+        "template_t2": pl.String,
+        "template_t3": pl.String,
+        "status": pl.String,  # ok | partial | pre_2019 | not_a_report | failed
+        "parser_version": pl.String,
+        "n_cells": pl.Int32,
+        "n_printed": pl.Int32,
+        "n_blank": pl.Int32,
+        "n_inferred": pl.Int32,
+        "n_ambiguous": pl.Int32,
+        "n_issues": pl.Int32,
+        "bytes": pl.Int64,
+    },
+    ("report_id", "source", "status", "parser_version"),
+    ("report_id",),
+)
+
+CELLS = Schema(
+    "report_cells",
+    {
+        "report_id": pl.String,
+        "table_id": pl.String,  # t2 | t3 | t4
+        "row_code": pl.String,
+        "col_code": pl.String,
+        "value": pl.Float64,  # counts are exact integers; amounts in 万元
+        "text": pl.String,  # as printed (null when nothing was printed)
+        "status": pl.String,  # printed | blank | inferred | ambiguous
+        "rule": pl.String,  # identity that inferred the value (I1..I4)
+        "unit": pl.String,  # 表二 amounts: 万元 | unknown
+        "line": pl.Int32,  # provenance: line of the source (table row for PDF)
+        "page": pl.Int32,  # PDF page
+    },
+    ("report_id", "table_id", "row_code", "col_code", "status"),
+    ("report_id", "table_id", "row_code", "col_code"),
+)
+
+ISSUES = Schema(
+    "parse_issues",
+    {
+        "report_id": pl.String,
+        "seq": pl.Int32,
+        "severity": pl.String,  # error | warning | info
+        "code": pl.String,
+        "table_id": pl.String,
+        "row_code": pl.String,
+        "col_code": pl.String,
+        "line": pl.Int32,
+        "message": pl.String,
+    },
+    ("report_id", "seq", "severity", "code", "message"),
+    ("report_id", "seq"),
+)

@@ -1,0 +1,68 @@
+"""Normalisation: traditional → simplified (OpenCC), pinyin glosses removed, width folding.
+
+Applied to each cell; the printed text is kept beside the normalised one.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import opencc
+
+# Full-width ASCII (！ to ～) to half-width, ideographic and no-break spaces to spaces. 、 stays:
+# it is an enumeration mark in labels ("1、申请人…").
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: None,
+              0xFEFF: None, 0x3002: 0x3002, 0xFF0E: 0x2E, 0x2014: 0x2014})
+
+# A converter glued pinyin behind a traditional character: 結(jié)果, 發(fā)布. Only lower-case
+# Latin letters (with tone marks) directly after a CJK character; real parentheses such as （一）,
+# (APP) or (2020) are left alone.
+_PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\(([a-zü\u00e0-\u00fc\u0100-\u01dc\u0300-\u036f]{1,7})\)")
+
+# A few dozen characters that exist only in traditional script and are common in these reports;
+# finding one is enough to run OpenCC over the document.
+_TRADITIONAL_HINT = re.compile(
+    "[們與報開關發這為數實處問時書條項辦務機資總計結轉訊請況規範許強製費購審權護內檢"
+    "執紀錄詢複訴議維糾剩並從當應衛證劃經濟層確認舉訪類補該變產價標準責會區縣鎮蘇廣東陽]"
+)
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def looks_traditional(text: str) -> bool:
+    return _TRADITIONAL_HINT.search(text) is not None
+
+
+def to_simplified(text: str) -> str:
+    return str(_t2s().convert(text))
+
+
+def strip_pinyin_glosses(text: str) -> str:
+    return _PINYIN_GLOSS.sub("", text)
+
+
+def fold_width(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def normalise(text: str, traditional: bool = False) -> str:
+    """Width-fold, drop pinyin glosses and, for traditional documents, convert to simplified."""
+    text = fold_width(text)
+    if "(" in text:
+        text = strip_pinyin_glosses(text)
+    if traditional:
+        text = to_simplified(text)
+    return text
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def compact(text: str) -> str:
+    """Label text for matching: no white space, ASCII quotes folded."""
+    return _SPACES.sub("", text).replace('"', "“")

@@ -1,0 +1,250 @@
+"""One report: raw bytes → metadata, long-form cells with provenance, issues."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import PARSER_VERSION
+from .codes import T2_DECIMAL_MEASURES, T3_COLS, T4_COLS, T4_ROWS, t3_rows_for
+from .identities import equations, violations
+from .meta import find_agency, find_year, looks_like_report
+from .normalise import compact, looks_traditional, normalise
+from .read import Document, ReadError, read_bytes
+from .tables import TableResult, find_t2, find_t3, find_t4, parse_t2, parse_t3, parse_t4
+from .tokens import tokenize
+
+
+@dataclass(slots=True)
+class Issue:
+    severity: str
+    code: str
+    message: str
+    table: str | None = None
+    row: str | None = None
+    col: str | None = None
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"severity": self.severity, "code": self.code, "table": self.table, "row": self.row,
+                "col": self.col, "line": self.line, "message": self.message}
+
+
+@dataclass(slots=True)
+class CellOut:
+    table: str
+    row: str
+    col: str
+    value: float | int | None
+    text: str | None
+    status: str
+    rule: str | None
+    unit: str | None
+    line: int | None
+    page: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"table": self.table, "row": self.row, "col": self.col, "value": self.value,
+                             "text": self.text, "status": self.status, "line": self.line}
+        if self.page is not None:
+            d["page"] = self.page
+        if self.rule:
+            d["rule"] = self.rule
+        if self.unit:
+            d["unit"] = self.unit
+        return d
+
+
+@dataclass(slots=True)
+class ParseResult:
+    source: str
+    report_id: str
+    size: int
+    format: str = "unknown"
+    encoding: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    templates: dict[str, str | None] = field(default_factory=lambda: {"t2": None, "t3": None})
+    status: str = "failed"
+    cells: list[CellOut] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        c = {"printed": 0, "blank": 0, "inferred": 0, "ambiguous": 0}
+        for cell in self.cells:
+            c[cell.status] += 1
+        return c
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source, "report_id": self.report_id, "agency": self.agency, "year": self.year,
+            "templates": dict(self.templates), "status": self.status, "format": self.format,
+            "parser_version": PARSER_VERSION,
+            "cells": [c.as_dict() for c in self.cells],
+            "issues": [i.as_dict() for i in self.issues],
+        }
+
+
+def report_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_file(path: str | Path) -> ParseResult:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        r = ParseResult(str(path), "", 0)
+        r.issues.append(Issue("error", "unreadable", f"{path}: {exc.strerror or exc}"))
+        return r
+    return parse_bytes(data, str(path))
+
+
+def parse_bytes(data: bytes, source: str = "") -> ParseResult:
+    res = ParseResult(source, report_id(data), len(data))
+    try:
+        doc = read_bytes(data, source)
+    except ReadError as exc:
+        res.issues.append(Issue("error", "unreadable", f"{Path(source).name or 'input'}: {exc}"))
+        return res
+    except Exception as exc:  # a reader library failing on hostile input must not stop the batch
+        res.issues.append(Issue("error", "reader_crash", f"{Path(source).name or 'input'}: {type(exc).__name__}: {exc}"))
+        return res
+    res.format, res.encoding = doc.format, doc.encoding
+    try:
+        _parse_document(doc, res)
+    except Exception as exc:
+        res.status = "failed"
+        res.cells = []
+        res.issues.append(Issue("error", "parser_crash", f"{type(exc).__name__}: {exc}"))
+    return res
+
+
+def _parse_document(doc: Document, res: ParseResult) -> None:
+    sample = "\n".join(" ".join(line.cells) for line in doc.lines[:400])
+    traditional = looks_traditional(sample) and len(set(sample) & set("們與報開關發這為數實處問時書條項辦務機")) >= 3
+    head_text = normalise(sample[:20000], traditional)
+    if "\ufffd" in sample:
+        res.issues.append(Issue("warning", "encoding", "undecodable bytes replaced (truncated or mixed encoding)"))
+    res.year = find_year(head_text)
+    res.agency = find_agency(head_text)
+
+    # tokenise from the first table anchor on; prose before it is only read for metadata
+    first = None
+    for i, line in enumerate(doc.lines):
+        joined = compact(normalise(" ".join(line.cells), traditional))
+        if "第二十条" in joined or "本年新收" in joined:
+            first = i
+            break
+    tokens = tokenize(doc, traditional, first) if first is not None else []
+    t3_start = find_t3(tokens)
+
+    if not looks_like_report(head_text) and t3_start is None:
+        res.status = "not_a_report"
+        res.issues.append(Issue("error", "not_a_report", "no 政府信息公开 report markers and no 表三 found"))
+        return
+    if res.year is not None and res.year < 2019:
+        res.status = "pre_2019"
+        res.issues.append(Issue("info", "pre_2019", f"{res.year} report: free format before the 2019 template; no facts emitted"))
+        return
+    if res.year is None:
+        res.issues.append(Issue("warning", "year_unknown", "statistics year not found in the text"))
+    if res.agency is None:
+        res.issues.append(Issue("warning", "agency_unknown", "issuing agency not found in the text"))
+
+    found: dict[str, TableResult] = {}
+    if t3_start is not None:
+        found["t3"] = parse_t3(tokens, t3_start, res.year)
+    t2_start = find_t2(tokens, t3_start if t3_start is not None else len(tokens))
+    if t2_start is not None:
+        found["t2"] = parse_t2(tokens, t2_start, t3_start if t3_start is not None else len(tokens), res.year)
+    t4_start = find_t4(tokens, found["t3"].end if "t3" in found else 0)
+    if t4_start is not None:
+        found["t4"] = parse_t4(tokens, t4_start)
+
+    for table in ("t2", "t3", "t4"):
+        if table not in found:
+            res.issues.append(Issue("error", "table_missing", f"{table} ({_TABLE_ZH[table]}) not found", table))
+    if not found:
+        # No standard tables at all: an old free-format report whose year we could not read,
+        # or a report that lost its tables in scraping.
+        res.status = "partial"
+        return
+    res.templates = {"t2": found["t2"].template if "t2" in found else None,
+                     "t3": found["t3"].template if "t3" in found else None}
+    for table, tr in found.items():
+        _emit(res, tr)
+    _check_identities(res, found)
+    counts = res.counts()
+    res.status = "ok" if (len(found) == 3 and counts["ambiguous"] == 0) else "partial"
+
+
+_TABLE_ZH = {"t2": "表二 主动公开", "t3": "表三 依申请", "t4": "表四 复议诉讼"}
+
+
+def _emit(res: ParseResult, tr: TableResult) -> None:
+    assert tr.solved is not None
+    table = tr.table
+    if table == "t3":
+        order = [(r, c) for r in t3_rows_for(tr.template or "2021") for c in T3_COLS]
+    elif table == "t4":
+        order = [(r, c) for r in T4_ROWS for c in T4_COLS]
+    else:
+        order = list(tr.solved.cells)
+    for sev, row, msg in tr.notes:
+        res.issues.append(Issue(sev, "row_missing" if "not found" in msg else "layout", msg, table, row or None))
+    for key, msg in tr.solved.notes:
+        res.issues.append(Issue("info" if "ambiguous" not in msg else "warning", "solver", msg, table, key or None))
+    if tr.runtogether:
+        res.issues.append(Issue("info", "digits_run_together", "cells printed without separators; split by the identities", table))
+    for row, col in order:
+        cr = tr.solved.cells[(row, col)]
+        tok = cr.token
+        label = tr.label_of.get(row)
+        value = cr.value
+        text = tok.raw if tok is not None else None
+        unit = tr.units.get((row, col))
+        if table == "t2" and col in T2_DECIMAL_MEASURES and value is not None and tok is not None:
+            if tok.unit == "元":
+                value = value / 10000
+                unit = "万元"
+            elif tok.unit == "万元":
+                unit = "万元"
+        line = tok.line if tok is not None else (label.line if label is not None else None)
+        page = tok.page if tok is not None else (label.page if label is not None else None)
+        if cr.status == "blank" and tok is None:
+            text = None
+        res.cells.append(CellOut(table, row, col, value, text, cr.status, cr.rule, unit, line, page))
+        if cr.status == "ambiguous":
+            cands = ", ".join(str(v) for v in cr.candidates[:8]) or "none fit"
+            res.issues.append(Issue("warning", "ambiguous_cell", f"{table} {row}/{col}: several readings fit ({cands})",
+                                    table, row, col, line))
+        elif cr.status == "inferred":
+            res.issues.append(Issue("info", "inferred_cell", f"{table} {row}/{col} = {value} not printed; determined by {cr.rule}",
+                                    table, row, col, line))
+
+
+def _check_identities(res: ParseResult, found: dict[str, TableResult]) -> None:
+    for table in ("t3", "t4"):
+        if table not in found:
+            continue
+        tr = found[table]
+        assert tr.solved is not None
+        values = {k: v.value for k, v in tr.solved.cells.items()}
+        for e, lhs, rhs in violations(equations(table, tr.template or "2021"), values):
+            res.issues.append(Issue("warning", e.identity,
+                                    f"{e.identity} broken as printed for {e.key}: {_fmt(lhs)} ≠ {_fmt(rhs)}", table, e.key))
+        for k, v in values.items():
+            if v is not None and (v < 0 or v != int(v)):
+                res.issues.append(Issue("warning", "I5", f"{table} {k[0]}/{k[1]} = {v} is not a non-negative integer", table, k[0], k[1]))
+    if "t2" in found:
+        assert found["t2"].solved is not None
+        for (row, col), cr in found["t2"].solved.cells.items():
+            if cr.value is not None and cr.value < 0 and col != "items_change":
+                res.issues.append(Issue("warning", "I5", f"t2 {row}/{col} = {cr.value} is negative", "t2", row, col))
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)

@@ -1,0 +1,344 @@
+"""Read raw bytes into a Document: lines of printed cells, whatever the format.
+
+Text and Markdown (UTF-8 or GB18030), HTML (lxml; rowspan/colspan resolved on a grid), PDF
+(pdfplumber's table extraction, text outside tables as lines), DOCX (python-docx, tables as
+tables). A line is what a person would read as one row: a table row's cells, or one line of text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+
+class ReadError(Exception):
+    """The file cannot be read as a report (unknown format, undecodable, corrupt)."""
+
+
+@dataclass(slots=True)
+class Line:
+    cells: list[str]
+    line: int  # 1-based line of the source text; for PDF the running row number
+    page: int | None = None
+    grid: bool = False  # cells come from a real table (HTML/PDF/DOCX): blank cells are cells
+
+
+@dataclass(slots=True)
+class Document:
+    format: str  # txt, html, pdf, docx
+    encoding: str | None
+    lines: list[Line] = field(default_factory=list)
+
+
+def sniff_format(data: bytes, name: str = "") -> str:
+    lower = name.lower()
+    if data[:5] == b"%PDF-":
+        return "pdf"
+    if data[:4] == b"PK\x03\x04":
+        return "docx"
+    if lower.endswith((".pdf",)):
+        return "pdf"
+    if lower.endswith(".docx"):
+        return "docx"
+    if lower.endswith((".html", ".htm", ".xhtml")):
+        return "html"
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or (b"<body" in head) or head.startswith(b"<table"):
+        return "html"
+    if lower.endswith((".doc", ".xls", ".xlsx", ".ppt", ".zip", ".png", ".jpg", ".jpeg", ".gif")):
+        return "unsupported"
+    return "txt"
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode text bytes: BOMs first, then UTF-8, then GB18030 (a superset of GBK and GB2312)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    # A truncated multi-byte tail is common in scrapes: accept a file that is valid but for its
+    # last few bytes, and say so through the replacement character.
+    if utf8_error.start >= len(data) - 3:
+        return data.decode("utf-8", errors="replace"), "utf-8"
+    raise ReadError(f"not UTF-8 nor GB18030 text (invalid byte at offset {utf8_error.start})")
+
+
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+
+
+def split_text_line(raw: str) -> list[str]:
+    """Cells of one text line: ` | ` pipes, Markdown rows, tabs, or the whole line as one cell."""
+    if "|" in raw:
+        s = raw.strip()
+        parts = s.split("|")
+        if s.startswith("|") and s.endswith("|") and len(parts) >= 4:  # a Markdown row
+            parts = parts[1:-1]
+        elif s.endswith("|"):
+            parts = parts[:-1]
+        return [p.strip() for p in parts]
+    if "\t" in raw:
+        return [p.strip() for p in raw.rstrip("\r\n").split("\t")]
+    return [raw.strip()]
+
+
+def read_text(text: str) -> list[Line]:
+    out: list[Line] = []
+    for i, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        if _MD_RULE.match(raw) and set(raw.strip()) <= set("|-: "):
+            continue
+        out.append(Line(split_text_line(raw), i))
+    return out
+
+
+_BLOCK_TAGS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol section article header footer nav table tbody thead tr td th "
+    "blockquote pre title br center dl dt dd form main aside".split()
+)
+
+
+def _cell_text(el: object) -> str:
+    from lxml import etree
+
+    assert isinstance(el, etree._Element)
+    return "".join(el.itertext()).strip()
+
+
+def _is_number_like(text: str) -> bool:
+    t = text.replace(",", "").strip()
+    return bool(re.fullmatch(r"-?\d+(?:\.\d+)?(?:万元|元)?", t))
+
+
+def _table_lines(table: object) -> list[Line]:
+    """Rows of an HTML table on a grid: a colspan cell counts once; a rowspan value cell is
+    repeated in the rows it spans, a rowspan label only in its first row."""
+    from lxml import etree
+
+    assert isinstance(table, etree._Element)
+    pending: dict[int, tuple[int, str]] = {}  # grid column -> (rows left, text) for rowspans
+    out: list[Line] = []
+    for tr in table.iter("tr"):
+        # skip rows of nested tables: they are read when their own table is met
+        parent = tr.getparent()
+        while parent is not None and parent.tag not in ("table",):
+            parent = parent.getparent()
+        if parent is not table:
+            continue
+        placed: list[tuple[int, str]] = []
+        col = 0
+        for td in tr:
+            if td.tag not in ("td", "th"):
+                continue
+            while col in pending:
+                left, text = pending[col]
+                if _is_number_like(text):
+                    placed.append((col, text))
+                if left <= 1:
+                    del pending[col]
+                else:
+                    pending[col] = (left - 1, text)
+                col += 1
+            text = _cell_text(td)
+            try:
+                colspan = max(1, int(td.get("colspan", "1") or 1))
+                rowspan = max(1, int(td.get("rowspan", "1") or 1))
+            except ValueError:
+                colspan = rowspan = 1
+            placed.append((col, text))
+            if rowspan > 1:
+                for c in range(col, col + colspan):
+                    pending[c] = (rowspan - 1, text if c == col else "\0")
+            col += colspan
+        for c in sorted(k for k in pending if k >= col):
+            left, text = pending[c]
+            if _is_number_like(text):
+                placed.append((c, text))
+            if left <= 1:
+                del pending[c]
+            else:
+                pending[c] = (left - 1, text)
+        cells = [t for _, t in sorted(placed, key=lambda x: x[0]) if t != "\0"]
+        line = tr.sourceline or 0
+        if cells:
+            out.append(Line(cells, int(line), None, grid=True))
+    return out
+
+
+def read_html(text: str) -> list[Line]:
+    import lxml.html
+    from lxml import etree
+
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ReadError(f"HTML could not be parsed: {exc}") from exc
+    for bad in root.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    out: list[Line] = []
+
+    def walk(el: etree._Element) -> None:
+        if el.tag == "table":
+            out.extend(_table_lines(el))
+            if el.tail and el.tail.strip():
+                out.append(Line([el.tail.strip()], el.sourceline or 0))
+            return
+        has_table = any(True for _ in el.iter("table"))
+        if not has_table:
+            # A block without tables: one line per <br>-separated or block-separated piece.
+            pieces: list[str] = []
+            buf: list[str] = []
+            for node in el.iter():
+                if node is not el and isinstance(node.tag, str) and node.tag in _BLOCK_TAGS and buf:
+                    pieces.append("".join(buf))
+                    buf = []
+                if node.text and node is el or (node is not el and node.text):
+                    buf.append(node.text or "")
+                if node is not el and node.tail:
+                    buf.append(node.tail)
+            if buf:
+                pieces.append("".join(buf))
+            for p in pieces:
+                if p.strip():
+                    out.append(Line([p.strip()], el.sourceline or 0))
+            return
+        if el.text and el.text.strip():
+            out.append(Line([el.text.strip()], el.sourceline or 0))
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child)
+            elif child.tail and child.tail.strip():
+                out.append(Line([child.tail.strip()], el.sourceline or 0))
+        if el.tail and el.tail.strip() and el.getparent() is not None:
+            out.append(Line([el.tail.strip()], el.sourceline or 0))
+
+    body = root.find("body")
+    title = root.find(".//title")
+    if title is not None and title.text and title.text.strip():
+        out.append(Line([title.text.strip()], title.sourceline or 0))
+    walk(body if body is not None else root)
+    return out
+
+
+_PDF_FOOTER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
+def is_page_footer(text: str) -> bool:
+    return bool(_PDF_FOOTER.match(text))
+
+
+def read_pdf(data: bytes) -> list[Line]:
+    import pdfplumber
+
+    out: list[Line] = []
+    n = 0
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # pdfminer raises many types for corrupt input
+        raise ReadError(f"PDF could not be opened: {type(exc).__name__}: {exc}") from exc
+    with pdf:
+        for pageno, page in enumerate(pdf.pages, start=1):
+            try:
+                tables = page.find_tables()
+                boxes = [t.bbox for t in tables]
+
+                def outside(obj: dict[str, object], boxes: list[tuple[float, float, float, float]] = boxes) -> bool:
+                    if "x0" not in obj:
+                        return True
+                    x = (float(obj["x0"]) + float(obj["x1"])) / 2  # type: ignore[arg-type]
+                    y = (float(obj["top"]) + float(obj["bottom"])) / 2  # type: ignore[arg-type]
+                    return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+                items: list[tuple[float, int, object]] = []
+                for tl in page.filter(outside).extract_text_lines():
+                    items.append((float(tl["top"]), 0, str(tl["text"])))
+                for t in tables:
+                    items.append((float(t.bbox[1]), 1, t.extract()))
+            except Exception as exc:
+                raise ReadError(f"PDF page {pageno} could not be read: {type(exc).__name__}: {exc}") from exc
+            items.sort(key=lambda it: (it[0], it[1]))
+            for _, kind, payload in items:
+                if kind == 0:
+                    text = str(payload)
+                    if is_page_footer(text):
+                        continue
+                    n += 1
+                    out.append(Line([text], n, pageno))
+                else:
+                    for row in payload:  # type: ignore[attr-defined]
+                        cells = [(c or "").replace("\n", "") for c in row if c is not None]
+                        n += 1
+                        if any(c.strip() for c in cells):
+                            out.append(Line(cells, n, pageno, grid=True))
+    return out
+
+
+def read_docx(data: bytes) -> list[Line]:
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ReadError(f"DOCX could not be opened: {exc}") from exc
+    except Exception as exc:
+        raise ReadError(f"DOCX could not be opened: {type(exc).__name__}: {exc}") from exc
+    out: list[Line] = []
+    n = 0
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = Paragraph(block, document).text
+            n += 1
+            if text.strip():
+                out.append(Line([text.strip()], n))
+        elif tag == "tbl":
+            table = Table(block, document)
+            for row in table.rows:
+                n += 1
+                cells: list[str] = []
+                seen: set[int] = set()
+                for cell in row.cells:
+                    key = id(cell._tc)
+                    if key in seen:  # a horizontally merged cell is returned once per grid column
+                        continue
+                    seen.add(key)
+                    vmerge = cell._tc.tcPr.vMerge if cell._tc.tcPr is not None else None
+                    text = cell.text.replace("\n", "").strip()
+                    if vmerge is not None and vmerge.val != "restart" and not _is_number_like(text):
+                        continue  # continuation of a vertically merged label
+                    cells.append(text)
+                if any(c for c in cells):
+                    out.append(Line(cells, n, None, grid=True))
+    return out
+
+
+def read_bytes(data: bytes, name: str = "") -> Document:
+    """Bytes of one file → Document. Raises ReadError with a specific reason."""
+    if not data:
+        raise ReadError("empty file")
+    fmt = sniff_format(data, name)
+    if fmt == "unsupported":
+        raise ReadError(f"unsupported file type: {name.rsplit('.', 1)[-1] if '.' in name else 'unknown'}")
+    if fmt == "pdf":
+        return Document("pdf", None, read_pdf(data))
+    if fmt == "docx":
+        return Document("docx", None, read_docx(data))
+    text, enc = decode(data)
+    if "\x00" in text[:4096]:
+        raise ReadError("binary content (NUL bytes), not a text report")
+    if fmt == "html":
+        return Document("html", enc, read_html(text))
+    return Document("txt", enc, read_text(text))

@@ -1,0 +1,389 @@
+"""Decide each cell's value from printed tokens, using the identities where the print is short.
+
+A *slot* is a run of cells that one printed row fills in order: a 表三 row (7 cells), the 表四 row
+(15 cells), a 表二 item (1–3 cells). For each slot we build the candidate readings the print allows:
+
+- separated numbers, as many as cells: one reading, every cell ``printed``;
+- as many tokens (numbers and blanks) as cells: one reading, blank tokens are ``blank`` cells;
+- fewer numbers than cells (a colspan lost in scraping): every placement of the numbers in order,
+  the missing cells unknown;
+- digits run together (``640020470``): every way to cut the digit runs into as many numbers as
+  cells, without leading zeros.
+
+Row-local equations (I2, I4) fill a single unknown and drop readings that break them. Then a
+backtracking search over the slots with several readings keeps the combinations that satisfy every
+equation. A cell is decided when all surviving combinations agree on it; otherwise it is
+``ambiguous`` (value null, candidates reported). A printed number is never changed: when no
+combination satisfies the identities, the printed readings stay and the table is flagged later.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from .identities import Cell, Equation
+from .tokens import BLANK, NUMBER, Token
+
+Value = float | int | None
+
+MAX_SPLITS = 20_000  # readings of one slot; beyond this the slot is ambiguous
+MAX_NODES = 200_000  # search nodes for one table
+MAX_SOLUTIONS = 256
+
+
+@dataclass(slots=True)
+class Reading:
+    values: list[Value]
+    status: list[str]  # printed | blank | missing (not printed) | inferred
+    token: list[Token | None]
+    rule: list[str | None]
+    hint: int = 0  # higher = closer to what the layout suggests (blank tokens where cells are empty)
+
+
+@dataclass(slots=True)
+class Slot:
+    key: str
+    cells: list[Cell]
+    tokens: list[Token]
+    readings: list[Reading] = field(default_factory=list)
+    note: str | None = None  # why this slot needed the solver, for the issues
+
+
+@dataclass(slots=True)
+class CellResult:
+    value: Value
+    status: str  # printed | blank | inferred | ambiguous
+    token: Token | None
+    rule: str | None = None
+    candidates: tuple[Value, ...] = ()
+
+
+def parse_number(text: str, integer: bool) -> Value:
+    try:
+        if integer:
+            return int(text)
+        v = float(text)
+        return int(v) if v.is_integer() and "." not in text else v
+    except ValueError:
+        return None
+
+
+def _cuts(digits: str, parts: int, allow_signed: bool) -> Iterator[list[str]]:
+    """All ways to cut one digit run into ``parts`` numbers without leading zeros."""
+    if parts == 1:
+        if _valid_piece(digits, allow_signed):
+            yield [digits]
+        return
+    for i in range(1, len(digits) - parts + 2):
+        head = digits[:i]
+        if not _valid_piece(head, allow_signed):
+            if head.startswith("0"):
+                break  # longer heads keep the leading zero
+            continue
+        for rest in _cuts(digits[i:], parts - 1, allow_signed):
+            yield [head, *rest]
+
+
+def _valid_piece(p: str, allow_signed: bool) -> bool:
+    if not p:
+        return False
+    body = p[1:] if (allow_signed and p.startswith("-")) else p
+    if not body or body.startswith("."):
+        return False
+    intpart = body.split(".", 1)[0]
+    if len(intpart) > 1 and intpart.startswith("0"):
+        return False
+    return not body.endswith(".")
+
+
+def split_runs(chunks: Sequence[str], n: int, allow_signed: bool = False) -> Iterator[list[str]]:
+    """Cut printed digit runs into exactly ``n`` numbers; a run boundary is always a cell boundary.
+
+    >>> sorted(split_runs(["230", "000023"], 7))
+    [['23', '0', '0', '0', '0', '0', '23']]
+    """
+    chunks = list(chunks)
+    if not chunks:
+        return
+    lens = [len(c.lstrip("-").replace(".", "")) for c in chunks]
+    if sum(lens) < n or len(chunks) > n:
+        return
+
+    def rec(k: int, left: int) -> Iterator[list[str]]:
+        if k == len(chunks):
+            if left == 0:
+                yield []
+            return
+        rest_min = len(chunks) - k - 1
+        rest_max = sum(lens[k + 1:])
+        for parts in range(1, min(lens[k], left - rest_min) + 1):
+            if left - parts > rest_max:
+                continue
+            for cut in _cuts(chunks[k], parts, allow_signed):
+                for tail in rec(k + 1, left - parts):
+                    yield cut + tail
+
+    yield from rec(0, n)
+
+
+def _fill_local(r: Reading, cells: list[Cell], eqs: list[Equation], integer: bool) -> bool:
+    """Fill unknowns of one reading from row-local equations. False if the reading is impossible
+    (a filled value would be negative or fractional) or a fully known equation fails while the
+    reading has cells that were not printed (placements must honour the identities)."""
+    idx = {c: i for i, c in enumerate(cells)}
+    changed = True
+    while changed:
+        changed = False
+        for e in eqs:
+            unknown = [c for c in e.cells if r.values[idx[c]] is None]
+            if len(unknown) != 1:
+                continue
+            u = unknown[0]
+            if r.status[idx[u]] not in ("missing", "blank"):
+                continue
+            ls = sum(r.values[idx[c]] or 0 for c in e.lhs if c != u)
+            rs = sum(r.values[idx[c]] or 0 for c in e.rhs if c != u)
+            v = (rs - ls) if u in e.lhs else (ls - rs)
+            if v < 0 or (integer and v != int(v)):
+                if r.status[idx[u]] == "missing":
+                    return False
+                continue
+            r.values[idx[u]] = int(v) if integer else v
+            r.status[idx[u]] = "inferred"
+            r.rule[idx[u]] = e.identity
+            changed = True
+    return True
+
+
+def _holds(e: Equation, val: dict[Cell, Value]) -> bool:
+    """False only when the equation is surely broken: all known and unequal, or one side fully
+    known and the other's known part already larger (values are non-negative)."""
+    lk = [val.get(c) for c in e.lhs]
+    rk = [val.get(c) for c in e.rhs]
+    l_unknown = any(v is None for v in lk)
+    r_unknown = any(v is None for v in rk)
+    ls = sum(v for v in lk if v is not None)
+    rs = sum(v for v in rk if v is not None)
+    if not l_unknown and not r_unknown:
+        return ls == rs
+    if not l_unknown and rs > ls:
+        return False
+    return not (not r_unknown and ls > rs)
+
+
+def build_readings(slot: Slot, integer: bool, runtogether: bool, allow_signed: bool,
+                   local_eqs: list[Equation], lead: int = 0, trail: int = 0) -> None:
+    """Candidate readings of one slot from its tokens (see the module docstring)."""
+    n = len(slot.cells)
+    toks = [t for t in slot.tokens if t.kind in (NUMBER, BLANK)]
+    if runtogether and any(t.kind == NUMBER for t in toks):
+        nums = [t for t in toks if t.kind == NUMBER]
+        readings: list[Reading] = []
+        for k, cut in enumerate(split_runs([t.text for t in nums], n, allow_signed)):
+            if k >= MAX_SPLITS:
+                slot.note = "too many ways to split the digits"
+                slot.readings = []
+                return
+            # map each piece back to the token it came from
+            owner: list[Token] = []
+            for t in nums:
+                owner_len = 0
+                while len(owner) < n and owner_len < len(t.text.lstrip("-").replace(".", "")):
+                    owner.append(t)
+                    owner_len += len(cut[len(owner) - 1].lstrip("-").replace(".", ""))
+            vals: list[Value] = [parse_number(p, integer) for p in cut]
+            readings.append(Reading(vals, ["printed"] * n, list(owner[:n]) + [None] * (n - len(owner)), [None] * n))
+        if len(readings) > 1 or (len(nums) < n):
+            slot.note = "digits run together"
+        ok = [r for r in readings if _fill_local(r, slot.cells, local_eqs, integer)
+              and all(_holds(e, dict(zip(slot.cells, r.values))) for e in local_eqs)]
+        slot.readings = ok if ok else readings
+        return
+
+    # separated cells: strip the spacer blanks the table's full rows show before/after numbers
+    while lead and toks and toks[0].kind == BLANK:
+        toks = toks[1:]
+        lead -= 1
+    while trail and toks and toks[-1].kind == BLANK:
+        toks = toks[:-1]
+        trail -= 1
+    nums = [t for t in toks if t.kind == NUMBER]
+    while len(toks) > n and toks and toks[-1].kind == BLANK:
+        toks = toks[:-1]
+    while len(toks) > n and toks and toks[0].kind == BLANK:
+        toks = toks[1:]
+
+    def from_positions(tok_at: list[Token | None], missing_status: str) -> Reading:
+        vals: list[Value] = []
+        status: list[str] = []
+        for t in tok_at:
+            if t is None:
+                vals.append(None)
+                status.append(missing_status)
+            elif t.kind == BLANK:
+                vals.append(None)
+                status.append("blank")
+            else:
+                v = parse_number(t.text, integer)
+                vals.append(v)
+                status.append("printed" if v is not None else "blank")
+        return Reading(vals, status, list(tok_at), [None] * n)
+
+    if len(nums) == n:
+        slot.readings = [from_positions(list(nums), "missing")]
+        return
+    if len(toks) == n:
+        r = from_positions(list(toks), "blank")
+        _fill_local(r, slot.cells, local_eqs, integer)
+        slot.readings = [r]
+        return
+    if len(nums) > n:
+        slot.note = f"{len(nums)} numbers printed for {n} cells"
+        slot.readings = []
+        return
+    if len(toks) > n:
+        slot.note = f"{len(toks)} cells printed for {n}, blanks between numbers"
+        slot.readings = []
+        return
+    # fewer cells than the header: place the gap(s); blank tokens hint where they are
+    slot.note = f"{len(toks)} of {n} cells printed"
+    hint_missing = {i for i, t in enumerate(toks) if t.kind == BLANK}
+    readings = []
+    seen: dict[tuple[Value, ...], int] = {}
+    for pos in itertools.combinations(range(n), len(nums)):
+        tok_at: list[Token | None] = [None] * n
+        for p, t in zip(pos, nums):
+            tok_at[p] = t
+        r = from_positions(tok_at, "missing")
+        if not _fill_local(r, slot.cells, local_eqs, integer):
+            continue
+        if not all(_holds(e, dict(zip(slot.cells, r.values))) for e in local_eqs):
+            continue
+        r.hint = sum(1 for i in range(n) if tok_at[i] is None and i in hint_missing)
+        key = tuple(r.values)
+        if key in seen:
+            if r.hint > readings[seen[key]].hint:
+                readings[seen[key]] = r
+            continue
+        seen[key] = len(readings)
+        readings.append(r)
+    slot.readings = readings
+
+
+@dataclass(slots=True)
+class Solved:
+    cells: dict[Cell, CellResult]
+    notes: list[tuple[str, str]]  # (slot key or "", message)
+    consistent: bool  # a reading satisfying every equation was found (or nothing needed one)
+
+
+def solve(slots: list[Slot], eqs: list[Equation], integer: bool = True) -> Solved:
+    """Choose one reading per slot so that every equation holds; see the module docstring."""
+    notes: list[tuple[str, str]] = []
+    fixed: dict[Cell, Value] = {}
+    multi: list[Slot] = []
+    for s in slots:
+        if len(s.readings) == 1:
+            fixed.update(zip(s.cells, s.readings[0].values))
+        elif len(s.readings) > 1:
+            multi.append(s)
+    cell_slots: dict[Cell, Slot] = {c: s for s in slots for c in s.cells}
+    eqs_by_slot: dict[str, list[Equation]] = {}
+    for e in eqs:
+        for k in {cell_slots[c].key for c in e.cells if c in cell_slots}:
+            eqs_by_slot.setdefault(k, []).append(e)
+
+    solutions: list[dict[str, int]] = []
+    nodes = 0
+    exhausted = True
+    if multi:
+        # summary rows first so the column equations close early, then the rest in print order
+        multi.sort(key=lambda s: (len(s.readings) > 1 and s.key not in ("new_received", "carried_over", "outcome_total", "carried_forward"), 0))
+        val = dict(fixed)
+
+        def rec(i: int, chosen: dict[str, int]) -> bool:
+            nonlocal nodes
+            if len(solutions) >= MAX_SOLUTIONS:
+                return False
+            if i == len(multi):
+                solutions.append(dict(chosen))
+                return True
+            s = multi[i]
+            for k, r in enumerate(s.readings):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    return False
+                for c, v in zip(s.cells, r.values):
+                    val[c] = v
+                if all(_holds(e, val) for e in eqs_by_slot.get(s.key, [])):
+                    chosen[s.key] = k
+                    if not rec(i + 1, chosen) and (nodes > MAX_NODES or len(solutions) >= MAX_SOLUTIONS):
+                        return False
+                    del chosen[s.key]
+            for c in s.cells:
+                val.pop(c, None)
+            return True
+
+        rec(0, {})
+        exhausted = nodes <= MAX_NODES and len(solutions) < MAX_SOLUTIONS
+        if not exhausted:
+            notes.append(("", f"search stopped after {nodes} readings; cells with several readings left ambiguous"))
+
+    out: dict[Cell, CellResult] = {}
+    for s in slots:
+        if not s.readings:
+            for c in s.cells:
+                out[c] = CellResult(None, "ambiguous", None)
+            notes.append((s.key, s.note or "no reading fits"))
+            continue
+        if len(s.readings) == 1:
+            r = s.readings[0]
+            for i, c in enumerate(s.cells):
+                out[c] = CellResult(r.values[i], r.status[i], r.token[i], r.rule[i])
+            if s.note:
+                notes.append((s.key, s.note))
+            continue
+        picks = sorted({sol[s.key] for sol in solutions}) if (solutions and exhausted) else []
+        if not picks:
+            picks = list(range(len(s.readings)))  # no consistent combination: every reading stays possible
+        readings = [s.readings[k] for k in picks]
+        best = max(readings, key=lambda r: r.hint)
+        for i, c in enumerate(s.cells):
+            vals = {r.values[i] for r in readings}
+            if len(vals) == 1:
+                out[c] = CellResult(best.values[i], best.status[i], best.token[i], best.rule[i])
+            else:
+                out[c] = CellResult(None, "ambiguous", None, None, tuple(sorted(v for v in vals if v is not None)))
+        if s.note:
+            n_amb = sum(1 for c in s.cells if out[c].status == "ambiguous")
+            notes.append((s.key, f"{s.note}: {len(s.readings)} readings, {len(picks)} fit the identities"
+                          + (f", {n_amb} cells ambiguous" if n_amb else "")))
+    consistent = bool(solutions) or not multi
+    _propagate(out, eqs, integer)
+    return Solved(out, notes, consistent)
+
+
+def _propagate(out: dict[Cell, CellResult], eqs: list[Equation], integer: bool) -> None:
+    """Fill blank or missing cells that one equation determines (exactly one unknown)."""
+    changed = True
+    while changed:
+        changed = False
+        for e in eqs:
+            unknown = [c for c in e.cells if c in out and out[c].value is None]
+            if len(unknown) != 1 or any(c not in out for c in e.cells):
+                continue
+            u = unknown[0]
+            if out[u].status not in ("blank", "missing"):
+                continue
+            ls = sum(out[c].value or 0 for c in e.lhs if c != u)
+            rs = sum(out[c].value or 0 for c in e.rhs if c != u)
+            v = (rs - ls) if u in e.lhs else (ls - rs)
+            if v < 0 or (integer and v != int(v)):
+                continue
+            out[u] = CellResult(int(v) if integer else v, "inferred", out[u].token, e.identity)
+            changed = True
+    for c, r in out.items():
+        if r.status == "missing":
+            out[c] = CellResult(None, "blank", None, None)

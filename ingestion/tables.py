@@ -1,0 +1,270 @@
+"""Find 表二, 表三 and 表四 in the token stream and turn their printed rows into solver slots."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .codes import (
+    T2_ITEM_PATTERNS,
+    T2_MEASURE_PATTERNS,
+    T2_MEASURES_BY_TEMPLATE,
+    T2_SIGNED_MEASURES,
+    T3_COLS,
+    T3_ROW_INDEX,
+    T3_ROWS,
+    T4_COLS,
+    T4_ROWS,
+    t3_rows_for,
+)
+from .identities import equations, row_local
+from .solve import Reading, Slot, Solved, build_readings, solve
+from .tokens import BLANK, LABEL, NUMBER, Token
+
+
+@dataclass(slots=True)
+class Group:
+    labels: list[Token]
+    values: list[Token] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(t.text for t in self.labels)
+
+
+@dataclass(slots=True)
+class TableResult:
+    table: str
+    template: str | None
+    solved: Solved | None
+    label_of: dict[str, Token] = field(default_factory=dict)  # row → its printed label token
+    units: dict[tuple[str, str], str] = field(default_factory=dict)  # 表二 amount cells → unit
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (severity, row, message)
+    runtogether: bool = False
+    end: int = 0
+
+
+def groups_from(tokens: list[Token], start: int, stop: int) -> list[Group]:
+    out: list[Group] = []
+    for t in tokens[start:stop]:
+        if t.kind == LABEL:
+            if out and not out[-1].values:
+                out[-1].labels.append(t)
+            else:
+                out.append(Group([t]))
+        elif out:
+            out[-1].values.append(t)
+    return out
+
+
+def _runtogether(groups: list[Group]) -> bool:
+    rows = [g for g in groups if any(v.kind == NUMBER for v in g.values)]
+    glued = sum(1 for g in rows if any(v.kind == NUMBER and v.glued for v in g.values))
+    return glued >= max(2, len(rows) * 3 // 10)
+
+
+def _spacers(groups: list[Group], ncols: int) -> tuple[int, int]:
+    """Blank cells that full rows print before their first and after their last number: layout
+    spacers (a label column two cells wide, a trailing separator), not values."""
+    leads: list[int] = []
+    trails: list[int] = []
+    for g in groups:
+        vals = g.values
+        if sum(1 for v in vals if v.kind == NUMBER) != ncols:
+            continue
+        first = next(i for i, v in enumerate(vals) if v.kind == NUMBER)
+        last = max(i for i, v in enumerate(vals) if v.kind == NUMBER)
+        leads.append(first)
+        trails.append(len(vals) - 1 - last)
+    return (min(leads) if leads else 0, min(trails) if trails else 0)
+
+
+_T3_STOP = re.compile(r"行政复议|行政诉讼|存在的主要问题|^五、")
+_FIRST_LEAF = T3_ROW_INDEX["granted"]
+
+
+def find_t3(tokens: list[Token]) -> int | None:
+    for i, t in enumerate(tokens):
+        if t.kind == LABEL and "本年新收" in t.text:
+            return i
+    return None
+
+
+def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
+    groups: list[Group] = []
+    current = -1
+    rows: dict[str, Group] = {}
+    stop = len(tokens)
+    unmatched: list[Group] = []
+    for g in groups_from(tokens, start, len(tokens)):
+        text = g.text
+        if current >= T3_ROW_INDEX["carried_forward"] or (current >= 0 and _T3_STOP.search(text) and "本年" not in text):
+            stop = tokens.index(g.labels[0])
+            break
+        match = -1
+        for k in range(current + 1, len(T3_ROWS)):
+            rd = T3_ROWS[k]
+            if rd.code == "outcome_total" and current < _FIRST_LEAF:
+                continue
+            if rd.pattern.search(text):
+                match = k
+        if match < 0:
+            if any(v.kind == NUMBER for v in g.values):
+                unmatched.append(g)
+            continue
+        current = match
+        code = T3_ROWS[match].code
+        rows[code] = g
+        groups.append(g)
+    template = "2021" if any(c in rows for c in ("other.no_correction", "other.unpaid_fee", "other.other")) else (
+        "2019" if "other" in rows else ("2021" if (year or 0) >= 2021 else "2019"))
+    res = TableResult("t3", template, None, end=stop)
+    res.runtogether = _runtogether(groups)
+    lead, trail = (0, 0) if res.runtogether else _spacers(groups, len(T3_COLS))
+    eqs = equations("t3", template)
+    local = row_local(eqs)
+    slots: list[Slot] = []
+    for code in t3_rows_for(template):
+        cells = [(code, c) for c in T3_COLS]
+        g = rows.get(code)
+        if g is None:
+            slots.append(Slot(code, cells, [], [Reading([None] * 7, ["missing"] * 7, [None] * 7, [None] * 7)]))
+            res.notes.append(("error", code, f"row {T3_ROWS[T3_ROW_INDEX[code]].label} not found in 表三"))
+            continue
+        res.label_of[code] = g.labels[-1]
+        slot = Slot(code, cells, g.values)
+        build_readings(slot, True, res.runtogether, False, local.get(code, []), lead, trail)
+        slots.append(slot)
+    for g in unmatched:
+        res.notes.append(("warning", "", f"line {g.labels[0].line}: values after unrecognised label {g.text[:30]!r} ignored"))
+    res.solved = solve(slots, eqs, integer=True)
+    return res
+
+
+_T4_HEADER = re.compile(
+    r"^(?:四、)?(?:政府信息公开)?(?:行政复议|行政法复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结|总计|未经复议直接起诉|复议后起诉|"
+    r"驳回申请|驳回起诉|驳回|结果|维持|纠正|其他|尚未|审结|、|情况|[()]|\s)+$"
+)
+
+
+def find_t4(tokens: list[Token], after: int) -> int | None:
+    for i in range(after, len(tokens)):
+        t = tokens[i]
+        if t.kind == LABEL and ("复议" in t.text) and ("结果" in t.text or "行政诉讼" in t.text or len(t.text) <= 24):
+            # a heading in prose is long and has no table header words nearby
+            window = "".join(x.text for x in tokens[i:i + 60] if x.kind == LABEL)[:200]
+            if "维持" in window or "纠正" in window or "审结" in window:
+                return i
+    return None
+
+
+def parse_t4(tokens: list[Token], start: int) -> TableResult:
+    values: list[Token] = []
+    label_tok = tokens[start]
+    end = len(tokens)
+    seen_header = False
+    for i in range(start, len(tokens)):
+        t = tokens[i]
+        if t.kind == LABEL:
+            if _T4_HEADER.match(t.text) or ("复议" in t.text and not seen_header and len(t.text) < 40):
+                if values and seen_header and "行政复议" in t.text:
+                    end = i
+                    break
+                if all(v.kind == BLANK for v in values):
+                    values = []  # padding cells of the header rows
+                seen_header = seen_header or "维持" in t.text or "纠正" in t.text or "审结" in t.text or "总计" in t.text
+                continue
+            if values or seen_header:
+                end = i
+                break
+            continue
+        if seen_header:
+            values.append(t)
+    res = TableResult("t4", None, None, end=end)
+    res.label_of = {p: label_tok for p in T4_ROWS}
+    cells = [(p, c) for p in T4_ROWS for c in T4_COLS]
+    nums = [v for v in values if v.kind == NUMBER]
+    res.runtogether = any(v.glued for v in nums) and len(nums) < len(cells)
+    eqs = equations("t4")
+    slot = Slot("t4", cells, values)
+    build_readings(slot, True, res.runtogether, False, eqs)
+    res.solved = solve([slot], eqs, integer=True)
+    return res
+
+
+def find_t2(tokens: list[Token], stop: int) -> int | None:
+    for i in range(stop):
+        t = tokens[i]
+        if t.kind == LABEL and "第二十条" in t.text:
+            return i
+    return None
+
+
+def _measures(text: str) -> list[str]:
+    found: list[tuple[int, str]] = []
+    for code, pat in T2_MEASURE_PATTERNS:
+        m = pat.search(text)
+        if m and code not in {c for _, c in found}:
+            found.append((m.start(), code))
+    return [c for _, c in sorted(found)]
+
+
+def _item(text: str) -> str | None:
+    for code, pat in T2_ITEM_PATTERNS:
+        if pat.search(text):
+            return code
+    return None
+
+
+def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None) -> TableResult:
+    groups = groups_from(tokens, start, stop)
+    header: list[str] = []
+    header_has_wan = False
+    items: list[tuple[str, list[str] | None, Group, bool]] = []
+    seen_measures: set[str] = set()
+    for g in groups:
+        text = g.text
+        item = _item(text)
+        ms = _measures(text)
+        if ms and (item is None or len(ms) >= 1 and "信息内容" in text):
+            header = ms
+            header_has_wan = "万元" in text
+            seen_measures.update(ms)
+            if item is None:
+                continue
+        if "第二十条" in text and item is None:
+            header = []
+            continue
+        if item is not None:
+            items.append((item, list(header) if header else None, g, header_has_wan))
+    if seen_measures & {"issued", "repealed", "in_force"}:
+        template = "2021"
+    elif seen_measures & {"newly_made", "newly_published", "total_published", "items_prev_year", "items_change", "projects"}:
+        template = "2019"
+    else:
+        template = "2021" if (year or 0) >= 2021 else "2019"
+    defaults = T2_MEASURES_BY_TEMPLATE[template]
+    res = TableResult("t2", template, None, end=stop)
+    res.runtogether = _runtogether([g for _, _, g, _ in items])
+    slots: list[Slot] = []
+    seen_items: set[str] = set()
+    for item, ms, g, wan in items:
+        if item in seen_items:
+            res.notes.append(("warning", item, f"line {g.labels[0].line}: 表二 item {item} printed twice; first kept"))
+            continue
+        seen_items.add(item)
+        measures = ms if ms else list(defaults.get(item, ()))
+        if not measures:
+            res.notes.append(("warning", item, f"line {g.labels[0].line}: no measure header for {item}"))
+            continue
+        res.label_of[item] = g.labels[-1]
+        cells = [(item, m) for m in measures]
+        slot = Slot(item, cells, g.values)
+        signed = any(m in T2_SIGNED_MEASURES for m in measures)
+        build_readings(slot, False, res.runtogether, signed, [])
+        slots.append(slot)
+        for m in measures:
+            if m == "amount_10k_yuan":
+                res.units[(item, m)] = "万元" if (wan or (template == "2021" and item == "administrative_fees")) else "unknown"
+    res.solved = solve(slots, [], integer=False)
+    return res

@@ -1,0 +1,103 @@
+"""Lines of cells → a flat stream of label, number and blank tokens.
+
+One scanner for every layout. A cell that holds a label and digits with no separator
+(``本年新收政府信息公开申请数量230``) yields a label and a number marked ``glued``: the evidence that
+the table's digits ran together and must be split by the solver. An enumerator glued behind
+digits (``00000002.其他法律…``) belongs to the next label, not to the number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalise import compact, normalise
+from .read import Document, Line
+
+LABEL, NUMBER, BLANK = "L", "N", "B"
+
+# What scraped tables print for an empty cell, or for "nothing to report".
+BLANK_MARKS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "无", "／", "空", "null", "None", "*", "×", "…"})
+
+_PIECE = re.compile(
+    r"(?P<num>(?:(?<![\w.])-)?\d+(?:\.\d+)?)(?P<unit>\s*万元|\s*元)?"
+    r"|(?P<ws>\s+)"
+    r"|(?P<txt>[^\d\s]+)"
+)
+_ENUM_AFTER = re.compile(r"[.、](?=[\u4e00-\u9fff“\"])")
+_THOUSANDS = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:万元|元)?$")
+
+
+@dataclass(slots=True)
+class Token:
+    kind: str
+    text: str  # normalised text (labels: compacted for matching)
+    raw: str  # as printed in the cell
+    line: int
+    page: int | None
+    unit: str | None = None  # "万元" or "元" printed with a number
+    glued: bool = False  # number printed against label text, no separator
+
+
+def _scan_cell(norm: str, raw: str, line: Line, out: list[Token]) -> None:
+    s = norm.strip()
+    if s in BLANK_MARKS:
+        out.append(Token(BLANK, "", raw.strip(), line.line, line.page))
+        return
+    if _THOUSANDS.match(s):
+        s = s.replace(",", "")
+    pieces: list[tuple[str, str, str | None]] = []  # (kind, text, unit)
+    for m in _PIECE.finditer(s):
+        if m.lastgroup == "num" or m.group("num") is not None:
+            num = m.group("num")
+            unit = m.group("unit")
+            rest = s[m.end():]
+            if unit is None and _ENUM_AFTER.match(rest) and num.isdigit():
+                # "00000002.其他…": the last digit enumerates the next label
+                if len(num) > 1:
+                    pieces.append(("n", num[:-1], None))
+                pieces.append(("t", num[-1], None))
+                continue
+            pieces.append(("n", num, unit.strip() if unit else None))
+        elif m.group("ws") is not None:
+            pieces.append(("w", m.group("ws"), None))
+        else:
+            pieces.append(("t", m.group("txt"), None))
+    # merge label pieces (text, enumerators, inner spaces) into one label token each
+    i = 0
+    n = len(pieces)
+    single_number = sum(1 for p in pieces if p[0] == "n") == 1 and all(p[0] != "t" for p in pieces)
+    while i < n:
+        kind, text, unit = pieces[i]
+        if kind == "n":
+            glued = (i > 0 and pieces[i - 1][0] == "t") or (i + 1 < n and pieces[i + 1][0] == "t")
+            out.append(Token(NUMBER, text, raw.strip() if single_number else text, line.line, line.page, unit, glued))
+            i += 1
+        elif kind == "w":
+            i += 1
+        else:
+            j = i
+            buf: list[str] = []
+            while j < n and pieces[j][0] != "n":
+                buf.append(pieces[j][1])
+                j += 1
+            # an enumerator digit followed by text is a label; a label followed by digits stops
+            label = compact("".join(buf))
+            if label:
+                out.append(Token(LABEL, label, "".join(buf).strip(), line.line, line.page))
+            i = j
+
+
+def tokenize(doc: Document, traditional: bool, start: int = 0, stop: int | None = None) -> list[Token]:
+    """Tokens of ``doc.lines[start:stop]``. Blank cells before a line's first label are dropped:
+    they are the empty label column of a merged row header, not values."""
+    out: list[Token] = []
+    for line in doc.lines[start:stop]:
+        line_tokens: list[Token] = []
+        for cell in line.cells:
+            _scan_cell(normalise(cell, traditional), cell, line, line_tokens)
+        last_label = max((k for k, t in enumerate(line_tokens) if t.kind == LABEL), default=-1)
+        if last_label > 0:
+            line_tokens = [t for k, t in enumerate(line_tokens) if not (t.kind == BLANK and k < last_label)]
+        out.extend(line_tokens)
+    return out
