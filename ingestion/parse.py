@@ -113,8 +113,10 @@ def parse_bytes(data: bytes, source: str = "") -> ParseResult:
         res.issues.append(Issue("error", "reader_crash", f"{Path(source).name or 'input'}: {type(exc).__name__}: {exc}"))
         return res
     res.format, res.encoding = doc.format, doc.encoding
+    # A text file that stops without a final newline may have been cut inside a number.
+    cut = doc.format == "txt" and not data.endswith((b"\n", b"\r"))
     try:
-        _parse_document(doc, res)
+        _parse_document(doc, res, cut)
     except Exception as exc:
         res.status = "failed"
         res.cells = []
@@ -122,7 +124,7 @@ def parse_bytes(data: bytes, source: str = "") -> ParseResult:
     return res
 
 
-def _parse_document(doc: Document, res: ParseResult) -> None:
+def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
     sample = "\n".join(" ".join(line.cells) for line in doc.lines[:400])
     traditional = looks_traditional(sample) and len(set(sample) & set("們與報開關發這為數實處問時書條項辦務機")) >= 3
     head_text = normalise(sample[:20000], traditional)
@@ -174,8 +176,9 @@ def _parse_document(doc: Document, res: ParseResult) -> None:
         return
     res.templates = {"t2": found["t2"].template if "t2" in found else None,
                      "t3": found["t3"].template if "t3" in found else None}
+    last = tokens[-1] if (cut and tokens) else None
     for table, tr in found.items():
-        _emit(res, tr)
+        _emit(res, tr, last)
     _check_identities(res, found)
     counts = res.counts()
     res.status = "ok" if (len(found) == 3 and counts["ambiguous"] == 0) else "partial"
@@ -184,7 +187,7 @@ def _parse_document(doc: Document, res: ParseResult) -> None:
 _TABLE_ZH = {"t2": "表二 主动公开", "t3": "表三 依申请", "t4": "表四 复议诉讼"}
 
 
-def _emit(res: ParseResult, tr: TableResult) -> None:
+def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
     assert tr.solved is not None
     table = tr.table
     if table == "t3":
@@ -216,6 +219,11 @@ def _emit(res: ParseResult, tr: TableResult) -> None:
         page = tok.page if tok is not None else (label.page if label is not None else None)
         if cr.status == "blank" and tok is None:
             text = None
+        if cut_token is not None and tok is cut_token and value is not None:
+            res.issues.append(Issue("warning", "truncated", f"file ends inside {table} at {row}/{col}: "
+                                    f"the last number {text} may be cut short", table, row, col, line))
+            cr = type(cr)(None, "ambiguous", tok, None, (value,))
+            value = None
         res.cells.append(CellOut(table, row, col, value, text, cr.status, cr.rule, unit, line, page))
         if cr.status == "ambiguous":
             cands = ", ".join(str(v) for v in cr.candidates[:8]) or "none fit"

@@ -49,6 +49,7 @@ class Slot:
     tokens: list[Token]
     readings: list[Reading] = field(default_factory=list)
     note: str | None = None  # why this slot needed the solver, for the issues
+    placed: set[int] = field(default_factory=set)  # positions the print alone did not fix
 
 
 @dataclass(slots=True)
@@ -199,7 +200,13 @@ def build_readings(slot: Slot, integer: bool, runtogether: bool, allow_signed: b
             slot.note = "digits run together"
         ok = [r for r in readings if _fill_local(r, slot.cells, local_eqs, integer)
               and all(_holds(e, dict(zip(slot.cells, r.values))) for e in local_eqs)]
-        slot.readings = ok if ok else readings
+        if ok or not local_eqs:
+            slot.readings = ok if ok else readings
+        else:
+            # no cut satisfies the row's own identity: either the print broke it or a blank cell
+            # vanished from the run; the digits cannot tell which
+            slot.readings = []
+            slot.note = "digits run together and no split satisfies " + "/".join(sorted({e.identity for e in local_eqs}))
         return
 
     # separated cells: strip the spacer blanks the table's full rows show before/after numbers
@@ -252,7 +259,12 @@ def build_readings(slot: Slot, integer: bool, runtogether: bool, allow_signed: b
     hint_missing = {i for i, t in enumerate(toks) if t.kind == BLANK}
     readings = []
     seen: dict[tuple[Value, ...], int] = {}
+    raw_values: list[set[Value]] = [set() for _ in range(n)]
     for pos in itertools.combinations(range(n), len(nums)):
+        for p, t in zip(pos, nums):
+            raw_values[p].add(t.text)
+        for p in set(range(n)) - set(pos):
+            raw_values[p].add(None)
         tok_at: list[Token | None] = [None] * n
         for p, t in zip(pos, nums):
             tok_at[p] = t
@@ -269,6 +281,7 @@ def build_readings(slot: Slot, integer: bool, runtogether: bool, allow_signed: b
             continue
         seen[key] = len(readings)
         readings.append(r)
+    slot.placed = {i for i in range(n) if len(raw_values[i]) > 1}
     slot.readings = readings
 
 
@@ -341,7 +354,11 @@ def solve(slots: list[Slot], eqs: list[Equation], integer: bool = True) -> Solve
         if len(s.readings) == 1:
             r = s.readings[0]
             for i, c in enumerate(s.cells):
-                out[c] = CellResult(r.values[i], r.status[i], r.token[i], r.rule[i])
+                status, rule = r.status[i], r.rule[i]
+                if status == "printed" and i in s.placed:
+                    # a printed number whose column only the row identity could decide
+                    status, rule = "inferred", "+".join(sorted({e.identity for e in eqs_by_slot.get(s.key, [])})) or None
+                out[c] = CellResult(r.values[i], status, r.token[i], rule)
             if s.note:
                 notes.append((s.key, s.note))
             continue
@@ -353,7 +370,11 @@ def solve(slots: list[Slot], eqs: list[Equation], integer: bool = True) -> Solve
         for i, c in enumerate(s.cells):
             vals = {r.values[i] for r in readings}
             if len(vals) == 1:
-                out[c] = CellResult(best.values[i], best.status[i], best.token[i], best.rule[i])
+                status, rule = best.status[i], best.rule[i]
+                if status == "printed" and (len({r.values[i] for r in s.readings}) > 1 or i in s.placed):
+                    # the print alone allowed other values here: the identities chose this one
+                    status, rule = "inferred", "+".join(sorted({e.identity for e in eqs})) or None
+                out[c] = CellResult(best.values[i], status, best.token[i], rule)
             else:
                 out[c] = CellResult(None, "ambiguous", None, None, tuple(sorted(v for v in vals if v is not None)))
         if s.note:

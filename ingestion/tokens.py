@@ -20,7 +20,7 @@ LABEL, NUMBER, BLANK = "L", "N", "B"
 BLANK_MARKS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "无", "／", "空", "null", "None", "*", "×", "…"})
 
 _PIECE = re.compile(
-    r"(?P<num>(?:(?<![\w.])-)?\d+(?:\.\d+)?)(?P<unit>\s*万元|\s*元)?"
+    r"(?P<num>(?:-(?=\d))?\d+(?:\.\d+)?)(?P<unit>\s*万元|\s*元)?"
     r"|(?P<ws>\s+)"
     r"|(?P<txt>[^\d\s]+)"
 )

@@ -1,0 +1,198 @@
+"""``xxgk`` command line. The parse path imports only the parser (no dagster, dbt or GX)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".text")
+
+
+def _files(paths: Iterable[str]) -> Iterator[Path]:
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and not f.name.endswith(".truth.json") and not f.name.startswith("."):
+                    yield f
+        else:
+            yield path
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from .parse import parse_file
+
+    any_failed = False
+    out = sys.stdout
+    for f in _files(args.files):
+        res = parse_file(f)
+        any_failed |= res.status == "failed"
+        if args.format == "json":
+            out.write(json.dumps(res.as_json(), ensure_ascii=False) + "\n")
+        else:
+            _print_table(res)
+    return 1 if any_failed else 0
+
+
+def _print_table(res: Any) -> None:
+    c = res.counts()
+    print(f"{res.source}\n  status {res.status} · agency {res.agency} · year {res.year} · templates "
+          f"t2={res.templates.get('t2')} t3={res.templates.get('t3')} · report_id {res.report_id[:12]}")
+    print(f"  cells: {len(res.cells)} (printed {c['printed']}, blank {c['blank']}, inferred {c['inferred']}, "
+          f"ambiguous {c['ambiguous']})")
+    from .codes import T3_COLS
+
+    t3 = {(x.row, x.col): x for x in res.cells if x.table == "t3"}
+    if t3:
+        rows = list(dict.fromkeys(r for r, _ in t3))
+        print("  表三 " + " ".join(f"{c[:8]:>9}" for c in T3_COLS))
+        for r in rows:
+            vals = []
+            for col in T3_COLS:
+                x = t3[(r, col)]
+                mark = {"printed": "", "blank": "·", "inferred": "*", "ambiguous": "?"}[x.status]
+                vals.append(f"{('' if x.value is None else int(x.value))}{mark:>1}".rjust(9))
+            print(f"  {r[:40]:<40}" + " ".join(vals))
+        print("  (* inferred by an identity, · printed blank, ? ambiguous)")
+    for i in res.issues:
+        if i.severity != "info":
+            print(f"  {i.severity:7} {i.code:16} {i.message}")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .generate import generate
+
+    t = time.perf_counter()
+    truths = generate(Path(args.out), args.n, args.seed, args.defects)
+    print(f"wrote {len(truths)} reports (+ .truth.json) to {args.out} in {time.perf_counter() - t:.1f}s")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .verify import verify_dir
+
+    r = verify_dir(Path(args.dir), args.limit)
+    tot = r["totals"]
+    judged = tot.get("exact", 0) + tot.get("ambiguous", 0) + tot.get("silent", 0) + tot.get("blank_ok", 0)
+    print(f"reports {tot.get('reports', 0)} · cells {tot.get('cells', 0)} · exact {tot.get('exact', 0)} "
+          f"(of which inferred {tot.get('inferred_ok', 0)}) · ambiguous {tot.get('ambiguous', 0)} · "
+          f"blank as printed {tot.get('blank_ok', 0)} · not emitted {tot.get('not_emitted', 0)} · "
+          f"SILENT ERRORS {tot.get('silent', 0)} · wrong status {tot.get('status_wrong', 0)} · "
+          f"wrong year {tot.get('year_wrong', 0)} · wrong agency {tot.get('agency_wrong', 0)}")
+    if judged:
+        print(f"silent error rate {tot.get('silent', 0) / judged:.2e}")
+    for layout, c in r["by_layout"].items():
+        print(f"  {layout:38} " + " ".join(f"{k}={v}" for k, v in c.items()))
+    for f in r["failures"][: args.show]:
+        print(f"  ! {f['file']}: {'; '.join(f['errors'])}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(r, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0 if tot.get("silent", 0) == 0 and not tot.get("status_wrong") else 1
+
+
+def _parse_rows(path: str) -> Any:
+    from .facts import rows_of
+    from .parse import parse_file
+
+    return rows_of(parse_file(path))
+
+
+def parse_many(paths: list[str], workers: int) -> list[Any]:
+    """Parse files in parallel (the parser is pure); results in input order."""
+    if workers <= 1 or len(paths) < 50:
+        return [_parse_rows(p) for p in paths]
+    import multiprocessing as mp
+
+    with mp.get_context("fork").Pool(workers) as pool:
+        return pool.map(_parse_rows, paths, chunksize=max(1, min(256, len(paths) // (workers * 8))))
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .generate import generate
+
+    corpus = Path(args.corpus or f"bench/corpus-{args.n}-{args.seed}")
+    files = sorted(str(p) for p in corpus.glob("*") if not p.name.endswith(".truth.json")) if corpus.is_dir() else []
+    if len(files) != args.n:
+        t = time.perf_counter()
+        generate(corpus, args.n, args.seed)
+        files = sorted(str(p) for p in corpus.glob("*") if not p.name.endswith(".truth.json"))
+        print(f"generated {len(files)} reports in {time.perf_counter() - t:.1f}s → {corpus}")
+    total_bytes = sum(os.path.getsize(f) for f in files)
+    results: dict[str, Any] = {"n": len(files), "mb": round(total_bytes / 1e6, 1)}
+    t = time.perf_counter()
+    for f in files:
+        _parse_rows(f)
+    one = time.perf_counter() - t
+    results["parse_1_core_s"] = round(one, 2)
+    results["parse_reports_per_s_per_core"] = round(len(files) / one)
+    workers = args.workers or os.cpu_count() or 1
+    t = time.perf_counter()
+    parsed = parse_many(files, workers)
+    par = time.perf_counter() - t
+    results[f"parse_{workers}_workers_s"] = round(par, 2)
+    results["parse_reports_per_s_all_cores"] = round(len(files) / par)
+    from .facts import frames
+
+    t = time.perf_counter()
+    reports, cells, issues = frames(parsed)
+    results["frames_s"] = round(time.perf_counter() - t, 2)
+    results["cells"] = cells.height
+    results["peak_rss_mb"] = round(_peak_rss_mb())
+    for k, v in results.items():
+        print(f"{k:34} {v}")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告 → DuckDB warehouse")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("parse", help="parse report files; JSON Lines (one object per file) or a readable table")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--format", choices=("json", "table"), default="json")
+    p.set_defaults(func=cmd_parse)
+    g = sub.add_parser("generate", help="write a generated example corpus with ground truth")
+    g.add_argument("--n", type=int, default=200)
+    g.add_argument("--out", required=True)
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--defects", type=float, default=0.15, help="share of reports with an injected defect")
+    g.set_defaults(func=cmd_generate)
+    v = sub.add_parser("verify", help="parse a generated corpus and compare every cell with its ground truth")
+    v.add_argument("dir")
+    v.add_argument("--limit", type=int)
+    v.add_argument("--show", type=int, default=20)
+    v.add_argument("--json")
+    v.set_defaults(func=cmd_verify)
+    b = sub.add_parser("bench", help="parse throughput (reports/s per core) and peak RSS on a generated corpus")
+    b.add_argument("--n", type=int, default=10_000)
+    b.add_argument("--seed", type=int, default=1)
+    b.add_argument("--workers", type=int)
+    b.add_argument("--corpus")
+    b.add_argument("--json", default="bench/results/parse.json")
+    b.set_defaults(func=cmd_bench)
+    try:
+        args = ap.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if exc.code in (0, None) else 2
+    rc: int = args.func(args)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

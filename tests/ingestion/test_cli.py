@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from ingestion.cli import main
+
+BIN = Path(sys.executable).parent / "xxgk"
+
+
+def test_parse_json_lines(tmp_path: Path, capsys: object) -> None:
+    main(["generate", "--n", "3", "--out", str(tmp_path), "--defects", "0"])
+    capsys.readouterr()  # type: ignore[attr-defined]
+    rc = main(["parse", str(tmp_path), "--format", "json"])
+    out = capsys.readouterr().out.strip().splitlines()  # type: ignore[attr-defined]
+    assert rc == 0 and len(out) == 3
+    obj = json.loads(out[0])
+    assert set(obj) >= {"source", "report_id", "agency", "year", "templates", "status", "cells", "issues"}
+    assert set(obj["templates"]) == {"t2", "t3"}
+    assert set(obj["cells"][0]) >= {"table", "row", "col", "value", "text", "status", "line"}
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    bad = tmp_path / "x.pdf"
+    bad.write_bytes(b"%PDF-1.4 nothing")
+    assert main(["parse", str(bad)]) == 1
+    assert main(["parse"]) == 2
+    assert main(["nonsense"]) == 2
+
+
+def test_parse_path_imports_no_orchestration_stack(tmp_path: Path) -> None:
+    f = tmp_path / "r.txt"
+    f.write_text("青山县2021年政府信息公开工作年度报告", encoding="utf-8")
+    code = ("import sys; from ingestion.cli import main; main(['parse', %r]);"
+            "bad=[m for m in ('dagster','dbt','great_expectations') if m in sys.modules]; sys.exit(len(bad))") % str(f)
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+def test_console_script_installed() -> None:
+    assert BIN.exists()

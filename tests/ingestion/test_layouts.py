@@ -1,0 +1,115 @@
+"""One unit test per input layout, on small reports rendered by our generator or written inline."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+
+from ingestion.generate import LAYOUTS, Truth, figures, render
+from ingestion.parse import parse_bytes
+from ingestion.read import decode, read_bytes, split_text_line
+
+
+def _report(layout: str, seed: int = 3, tmpl: str = "2021") -> tuple[bytes, Truth]:
+    rng = random.Random(seed)
+    t2, t3, t4 = figures(rng, tmpl, tmpl)
+    truth = Truth("x", layout, None, "青山县人民政府办公室", 2022 if tmpl == "2021" else 2020,
+                  {"t2": tmpl, "t3": tmpl}, ["ok"], t2, t3, t4)
+    return render(layout, truth, t2, t3, t4, set(), rng), truth
+
+
+@pytest.mark.parametrize("layout", [x for x in LAYOUTS if x not in ("run_together", "tabs_lost_cell")])
+@pytest.mark.parametrize("tmpl", ["2019", "2021"])
+def test_layout_reads_every_cell_exactly(layout: str, tmpl: str) -> None:
+    data, truth = _report(layout, tmpl=tmpl)
+    r = parse_bytes(data, f"r.{'html' if layout == 'html' else 'txt'}")
+    assert r.status == "ok", [i.message for i in r.issues]
+    assert (r.agency, r.year, r.templates) == (truth.agency, truth.year, truth.templates)
+    got = {(c.table, c.row, c.col): c.value for c in r.cells}
+    for table in ("t2", "t3", "t4"):
+        for row, cols in getattr(truth, table).items():
+            for col, v in cols.items():
+                assert got[(table, row, col)] == pytest.approx(v), (table, row, col)
+    assert all(c.status == "printed" for c in r.cells)
+
+
+def test_run_together_digits_split_by_identities() -> None:
+    data = ("平潭2019年政府信息公开工作年度报告\n本报告统计期限自2019年1月1日起至2019年12月31日止。"
+            "三、收到和处理政府信息公开申请情况一、本年新收政府信息公开申请数量640020470"  # 64,0,0,2,0,4,70
+            "二、上年结转政府信息公开申请数量0000000").encode()
+    r = parse_bytes(data, "p.txt")
+    row = {c.col: c.value for c in r.cells if c.row == "new_received"}
+    assert list(row.values()) == [64, 0, 0, 2, 0, 4, 70]
+    assert any(i.code == "digits_run_together" for i in r.issues)
+
+
+def test_gbk_is_detected() -> None:
+    data, truth = _report("gbk")
+    assert decode(data)[1] == "gb18030"
+    assert parse_bytes(data, "g.txt").agency == truth.agency
+
+
+def test_pinyin_glosses_removed_but_real_parentheses_kept() -> None:
+    from ingestion.normalise import normalise
+
+    assert normalise("辦理結(jié)果（一）予以公開(APP)", traditional=True) == "办理结果(一)予以公开(APP)"
+
+
+def test_text_line_splitting() -> None:
+    assert split_text_line("规章 | 0 | 0 | 0 |") == ["规章", "0", "0", "0"]
+    assert split_text_line("| a | b | c |") == ["a", "b", "c"]
+    assert split_text_line("0 |") == ["0"]
+    assert split_text_line("|") == [""]
+    assert split_text_line("a\t\t1\t2") == ["a", "", "1", "2"]
+
+
+def test_html_rowspan_colspan_and_nbsp() -> None:
+    html = ("<html><body><p>青山县2020年政府信息公开工作年度报告</p><table>"
+            "<tr><td rowspan='2'>三、本年度办理结果</td><td colspan='2'>（一）予以公开</td><td>1</td><td>&nbsp;</td></tr>"
+            "<tr><td>x</td><td>2</td></tr></table></body></html>")
+    doc = read_bytes(html.encode(), "a.html")
+    rows = [ln.cells for ln in doc.lines if ln.grid]
+    assert rows[0] == ["三、本年度办理结果", "（一）予以公开", "1", ""]
+    assert rows[1] == ["x", "2"]  # the rowspan label is not repeated
+
+
+def test_docx_tables_read_as_tables() -> None:
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_paragraph("青山县2021年政府信息公开工作年度报告")
+    t = d.add_table(rows=2, cols=3)
+    for i, txt in enumerate(["规章", "1", "2"]):
+        t.rows[0].cells[i].text = txt
+    t.rows[1].cells[0].merge(t.rows[1].cells[1]).text = "merged"
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = read_bytes(buf.getvalue(), "r.docx")
+    grid = [ln.cells for ln in doc.lines if ln.grid]
+    assert grid[0] == ["规章", "1", "2"] and grid[1][0] == "merged" and len(grid[1]) == 2
+
+
+def test_unreadable_inputs_fail_with_a_reason() -> None:
+    r = parse_bytes(b"", "empty.txt")
+    assert r.status == "failed" and "empty" in r.issues[0].message
+    r = parse_bytes(b"%PDF-1.4 broken", "x.pdf")
+    assert r.status == "failed" and "PDF" in r.issues[0].message
+    r = parse_bytes(b"\x89PNG\r\n", "x.png")
+    assert r.status == "failed" and "unsupported" in r.issues[0].message
+    r = parse_bytes(bytes([0x81, 0x20, 0xFF, 0xFE, 0x30]) * 50, "x.txt")
+    assert r.status == "failed"
+
+
+def test_not_a_report() -> None:
+    r = parse_bytes("关于开展2024年春季植树活动的通知\n请各单位组织干部职工参加。".encode(), "n.txt")
+    assert r.status == "not_a_report" and r.cells == []
+
+
+def test_real_pdf_tables(tmp_path: object) -> None:
+    from tests.corpus import CORPUS, need_corpus
+
+    need_corpus()
+    r = parse_bytes((CORPUS / "real" / "huaian-2024.pdf").read_bytes(), "huaian-2024.pdf")
+    cell = next(c for c in r.cells if c.row == "unable.needs_creation" and c.col == "natural_person")
+    assert (cell.value, cell.page) == (11, 5)  # the row continues on the next page
