@@ -16,8 +16,8 @@ export UV_COMPILE_BYTECODE := 1
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check "uv==0.13.9"
-	@$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
-	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@$(BIN)/uv pip install -q --system-certs --python $(BIN)/python -r requirements.lock
+	@$(BIN)/uv pip install -q --system-certs --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)

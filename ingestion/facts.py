@@ -7,8 +7,8 @@ the boundary (names, dtypes, nullability, primary key) before it is loaded.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -105,7 +105,7 @@ ISSUES = Schema(
 )
 
 
-def rows_of(res: "ParseResult") -> tuple[tuple[object, ...], list[tuple[object, ...]], list[tuple[object, ...]]]:
+def rows_of(res: ParseResult) -> tuple[Any, list[Any], list[Any]]:
     """One parse result as rows of the three schemas (cheap to pickle between processes)."""
     from . import PARSER_VERSION
 

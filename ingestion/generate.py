@@ -88,8 +88,8 @@ def figures(rng: random.Random, template_t3: str, template_t2: str) -> tuple[dic
         t3["carried_over"][c] = carried
         t3["carried_forward"][c] = forward
         t3["outcome_total"][c] = done
-        for leaf, v in zip(leaves, split):
-            t3[leaf][c] = v
+        for leaf, n_leaf in zip(leaves, split):
+            t3[leaf][c] = n_leaf
     for r in t3:
         t3[r]["total"] = sum(t3[r][c] for c in T3_COLS[:-1])
     t4: dict[str, dict[str, int]] = {}
@@ -294,7 +294,7 @@ def _render_html(head: list[str], rows: list[tuple[str, list[str], list[str]]]) 
 
 def _render_run_together(head: list[str], rows: list[tuple[str, list[str], list[str]]], rng: random.Random) -> str:
     parts: list[str] = []
-    for kind, labels, vals in rows:
+    for _kind, labels, vals in rows:
         parts.append("".join(labels))
         for v in vals:
             parts.append(v + (" " if rng.random() < 0.15 else ""))

@@ -177,7 +177,7 @@ def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
     res.templates = {"t2": found["t2"].template if "t2" in found else None,
                      "t3": found["t3"].template if "t3" in found else None}
     last = tokens[-1] if (cut and tokens) else None
-    for table, tr in found.items():
+    for tr in found.values():
         _emit(res, tr, last)
     _check_identities(res, found)
     counts = res.counts()

@@ -103,8 +103,7 @@ def read_text(text: str) -> list[Line]:
 
 
 _BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li ul ol section article header footer nav table tbody thead tr td th "
-    "blockquote pre title br center dl dt dd form main aside".split()
+    ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header", "footer", "nav", "table", "tbody", "thead", "tr", "td", "th", "blockquote", "pre", "title", "br", "center", "dl", "dt", "dd", "form", "main", "aside"]
 )
 
 

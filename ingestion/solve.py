@@ -259,7 +259,7 @@ def build_readings(slot: Slot, integer: bool, runtogether: bool, allow_signed: b
     hint_missing = {i for i, t in enumerate(toks) if t.kind == BLANK}
     readings = []
     seen: dict[tuple[Value, ...], int] = {}
-    raw_values: list[set[Value]] = [set() for _ in range(n)]
+    raw_values: list[set[str | None]] = [set() for _ in range(n)]
     for pos in itertools.combinations(range(n), len(nums)):
         for p, t in zip(pos, nums):
             raw_values[p].add(t.text)

@@ -126,13 +126,13 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
     slots: list[Slot] = []
     for code in t3_rows_for(template):
         cells = [(code, c) for c in T3_COLS]
-        g = rows.get(code)
-        if g is None:
+        found_group = rows.get(code)
+        if found_group is None:
             slots.append(Slot(code, cells, [], [Reading([None] * 7, ["missing"] * 7, [None] * 7, [None] * 7)]))
             res.notes.append(("error", code, f"row {T3_ROWS[T3_ROW_INDEX[code]].label} not found in 表三"))
             continue
-        res.label_of[code] = g.labels[-1]
-        slot = Slot(code, cells, g.values)
+        res.label_of[code] = found_group.labels[-1]
+        slot = Slot(code, cells, found_group.values)
         build_readings(slot, True, res.runtogether, False, local.get(code, []), lead, trail)
         slots.append(slot)
     for g in unmatched:
@@ -248,12 +248,12 @@ def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None) -> Ta
     res.runtogether = _runtogether([g for _, _, g, _ in items])
     slots: list[Slot] = []
     seen_items: set[str] = set()
-    for item, ms, g, wan in items:
+    for item, header_ms, g, wan in items:
         if item in seen_items:
             res.notes.append(("warning", item, f"line {g.labels[0].line}: 表二 item {item} printed twice; first kept"))
             continue
         seen_items.add(item)
-        measures = ms if ms else list(defaults.get(item, ()))
+        measures = header_ms if header_ms else list(defaults.get(item, ()))
         if not measures:
             res.notes.append(("warning", item, f"line {g.labels[0].line}: no measure header for {item}"))
             continue
