@@ -19,7 +19,7 @@ create table if not exists raw.reports (
   report_id varchar primary key, source varchar, format varchar, encoding varchar, agency varchar,
   year integer, template_t2 varchar, template_t3 varchar, status varchar, parser_version varchar,
   n_cells integer, n_printed integer, n_blank integer, n_inferred integer, n_ambiguous integer,
-  n_issues integer, bytes bigint, archived_path varchar, loaded_at timestamp);
+  n_issues integer, bytes bigint, archived_path varchar, ingest_id varchar, loaded_at timestamp);
 create table if not exists raw.report_cells (
   report_id varchar, table_id varchar, row_code varchar, col_code varchar, value double, text varchar,
   status varchar, rule varchar, unit varchar, line integer, page integer,
@@ -27,8 +27,20 @@ create table if not exists raw.report_cells (
 create table if not exists raw.parse_issues (
   report_id varchar, seq integer, severity varchar, code varchar, table_id varchar, row_code varchar,
   col_code varchar, line integer, message varchar, primary key (report_id, seq));
-create table if not exists raw.report_sources (report_id varchar, source_path varchar, first_seen timestamp,
-  primary key (report_id, source_path));
+create table if not exists raw.report_sources (report_id varchar, source_path varchar, archived_path varchar,
+  first_seen timestamp, ingest_id varchar, primary key (report_id, source_path));
+create table if not exists raw.ingests (ingest_id varchar primary key, started_at timestamp, finished_at timestamp,
+  paths varchar, n_files integer, n_new_sources integer, n_parsed integer, parser_version varchar);
+create table if not exists raw.agencies (agency varchar primary key, province varchar, city varchar,
+  county varchar, township varchar, adcode varchar, admin_level varchar, unit_kind varchar);
+create schema if not exists ref;
+create schema if not exists dq;
+create table if not exists dq.validation_runs (
+  ingest_id varchar, suite varchar, expectation varchar, severity varchar, success boolean,
+  n_unexpected integer, n_reports integer, validated_at timestamp, primary key (ingest_id, expectation));
+create table if not exists dq.validation_results (
+  ingest_id varchar, report_id varchar, suite varchar, expectation varchar, severity varchar, table_id varchar,
+  row_code varchar, col_code varchar, lhs double, rhs double, message varchar);
 """
 
 
@@ -39,18 +51,26 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def upsert_agencies(con: duckdb.DuckDBPyConnection, df: pl.DataFrame) -> None:
+    if df.height:
+        con.register("new_agencies", df)
+        con.execute("insert or replace into raw.agencies select * from new_agencies")
+        con.unregister("new_agencies")
+
+
 def known_reports(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """report_id → parser_version of what is already loaded."""
     return dict(con.execute("select report_id, parser_version from raw.reports").fetchall())
 
 
 def load(con: duckdb.DuckDBPyConnection, reports: pl.DataFrame, cells: pl.DataFrame, issues: pl.DataFrame,
-         archived: dict[str, str]) -> None:
+         archived: dict[str, str], ingest_id: str | None = None) -> None:
     """Replace the given reports' rows in one transaction."""
     for schema, df in ((REPORTS, reports), (CELLS, cells), (ISSUES, issues)):
         schema.validate(df)
     reports = reports.with_columns(
         pl.col("report_id").replace_strict(archived, default=None).alias("archived_path"),
+        pl.lit(ingest_id, dtype=pl.String).alias("ingest_id"),
         pl.lit(None, dtype=pl.Datetime).alias("loaded_at"),
     )
     con.execute("begin")
@@ -73,9 +93,44 @@ def load(con: duckdb.DuckDBPyConnection, reports: pl.DataFrame, cells: pl.DataFr
             con.unregister(name)
 
 
-def record_sources(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]) -> None:
-    if pairs:
-        df = pl.DataFrame(pairs, schema={"report_id": pl.String, "source_path": pl.String}, orient="row")
-        con.register("new_sources", df)
-        con.execute("insert or ignore into raw.report_sources select report_id, source_path, now() from new_sources")
-        con.unregister("new_sources")
+def record_sources(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, str]], ingest_id: str | None = None
+                   ) -> int:
+    """Register (report_id, source path, archived path) triples; returns how many were new."""
+    if not rows:
+        return 0
+    df = pl.DataFrame(rows, schema={"report_id": pl.String, "source_path": pl.String, "archived_path": pl.String},
+                      orient="row").unique(["report_id", "source_path"])
+    before = _count(con, "raw.report_sources")
+    con.register("new_sources", df)
+    con.execute("insert or ignore into raw.report_sources select report_id, source_path, archived_path, now(), ? "
+                "from new_sources", [ingest_id])
+    con.unregister("new_sources")
+    return _count(con, "raw.report_sources") - before
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"select count(*) from {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def pending(con: duckdb.DuckDBPyConnection, parser_version: str) -> list[tuple[str, str, str]]:
+    """(report_id, archived path, first source path) of every archived report not loaded at this parser version.
+
+    Driven by the registry, not by the files of this run: a run that crashed half-way is finished by the next.
+    """
+    return [tuple(r) for r in con.execute(
+        """select s.report_id, any_value(s.archived_path), min(s.source_path)
+           from raw.report_sources s left join raw.reports r using (report_id)
+           where r.report_id is null or r.parser_version <> ?
+           group by s.report_id order by s.report_id""", [parser_version]).fetchall()]
+
+
+def write_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """ref.codes and ref.identity_terms, rendered from ingestion.codes / ingestion.identities (the contract)."""
+    from .reference import codes_frame, identity_terms_frame, t2_layout_frame
+
+    for name, df in (("codes", codes_frame()), ("identity_terms", identity_terms_frame()),
+                     ("t2_layout", t2_layout_frame())):
+        con.register("new_ref", df)
+        con.execute(f"create or replace table ref.{name} as select * from new_ref")
+        con.unregister("new_ref")

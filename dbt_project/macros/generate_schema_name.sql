@@ -1,0 +1,4 @@
+{# Schemas are named raw, staging, marts — not dbt's default main_staging / main_marts. #}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,162 @@
+"""The ingest as two library steps, called by Dagster assets and by the CLI alike.
+
+1. :func:`register` — archive every file of the landing folder (content-addressed, read-only) and
+   record each (report_id, source path) in ``raw.report_sources``.
+2. :func:`parse_pending` — parse, from the archive, every registered report not yet loaded at the
+   current parser version, in parallel, and bulk-load the facts in bounded batches (memory stays flat
+   however large the crawl).
+
+Each run of the two steps is one *ingest* (``raw.ingests``); the reports it (re)loaded carry its
+``ingest_id``, which is the batch the quality gates validate.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from . import PARSER_VERSION
+from .settings import Settings
+
+REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".text")
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def new_ingest_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def report_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files under the given paths that can be reports (ground-truth sidecars and dot files skipped)."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and _candidate(f):
+                    yield f
+        elif path.is_file():
+            yield path
+
+
+def _candidate(f: Path) -> bool:
+    name = f.name
+    if name.startswith(".") or name.endswith((".truth.json", ".part")):
+        return False
+    return f.suffix.lower() in REPORT_SUFFIXES or f.suffix == ""
+
+
+@dataclass
+class IngestStats:
+    ingest_id: str
+    paths: list[str]
+    files: int = 0
+    new_sources: int = 0
+    parsed: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def register(con: duckdb.DuckDBPyConnection, paths: list[str], settings: Settings, ingest_id: str,
+             progress: Progress | None = None) -> IngestStats:
+    """Archive every file and register its source path; the raw bytes are kept before anything can fail."""
+    from .archive import archive_file
+    from .warehouse import record_sources
+
+    t0 = time.perf_counter()
+    files = list(report_files(paths))
+    rows: list[tuple[str, str, str]] = []
+    for k, f in enumerate(files, 1):
+        digest, dest = archive_file(f, settings.archive)
+        rows.append((digest, str(f.resolve()), str(dest)))
+        if progress and (k % 500 == 0 or k == len(files)):
+            progress("archive", k, len(files))
+    stats = IngestStats(ingest_id, [str(p) for p in paths], files=len(files))
+    stats.new_sources = record_sources(con, rows, ingest_id)
+    con.execute("insert or replace into raw.ingests values (?, now(), null, ?, ?, ?, 0, ?)",
+                [ingest_id, "\n".join(stats.paths), stats.files, stats.new_sources, PARSER_VERSION])
+    stats.timings["archive_s"] = round(time.perf_counter() - t0, 3)
+    return stats
+
+
+def _parse_rows(job: tuple[str, str]) -> Any:
+    from .facts import rows_of
+    from .parse import parse_file
+
+    archived, source = job
+    res = parse_file(archived)
+    res.source = source  # provenance is the path the user gave, not the archive's name
+    return rows_of(res)
+
+
+def parse_pending(con: duckdb.DuckDBPyConnection, ingest_id: str, workers: int | None = None,
+                  batch_size: int = 5000, progress: Progress | None = None) -> tuple[int, dict[str, float]]:
+    """Parse and load every registered report not loaded at this parser version; returns (count, timings)."""
+    from .facts import frames
+    from .gazetteer import locate
+    from .warehouse import load, pending, upsert_agencies, write_reference
+
+    write_reference(con)
+    todo = pending(con, PARSER_VERSION)
+    workers = workers or os.cpu_count() or 1
+    timings = {"parse_s": 0.0, "load_s": 0.0}
+    done = 0
+    pool = None
+    if workers > 1 and len(todo) >= 50:
+        import multiprocessing as mp
+
+        pool = mp.get_context("fork").Pool(workers)
+    try:
+        for start in range(0, len(todo), batch_size):
+            chunk = todo[start:start + batch_size]
+            jobs = [(archived, source) for _, archived, source in chunk]
+            t0 = time.perf_counter()
+            if pool is not None:
+                parsed = pool.map(_parse_rows, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8))))
+            else:
+                parsed = [_parse_rows(j) for j in jobs]
+            t1 = time.perf_counter()
+            reports, cells, issues = frames(parsed)
+            load(con, reports, cells, issues, {rid: archived for rid, archived, _ in chunk}, ingest_id)
+            known = {r[0] for r in con.execute("select agency from raw.agencies").fetchall()}
+            new_agencies = [a for a in reports.get_column("agency").unique().to_list() if a and a not in known]
+            upsert_agencies(con, locate(new_agencies))
+            timings["parse_s"] += t1 - t0
+            timings["load_s"] += time.perf_counter() - t1
+            done += len(chunk)
+            if progress:
+                progress("parse", done, len(todo))
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    con.execute("update raw.ingests set n_parsed = ?, finished_at = now() where ingest_id = ?", [done, ingest_id])
+    return done, {k: round(v, 3) for k, v in timings.items()}
+
+
+def ingest(paths: list[str], settings: Settings | None = None, workers: int | None = None,
+           ingest_id: str | None = None, progress: Progress | None = None) -> IngestStats:
+    """Both steps in one call (the raw layer only: no dbt, no gates)."""
+    from .warehouse import connect
+
+    settings = settings or Settings.from_env()
+    con = connect(settings.warehouse)
+    try:
+        stats = register(con, paths, settings, ingest_id or new_ingest_id(), progress)
+        stats.parsed, timings = parse_pending(con, stats.ingest_id, workers, progress=progress)
+        stats.timings.update(timings)
+        stats.by_status = dict(con.execute(
+            "select status, count(*) from raw.reports group by 1 order by 1").fetchall())
+    finally:
+        con.close()
+    return stats
