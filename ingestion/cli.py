@@ -160,77 +160,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def ingest(paths: list[str], workers: int | None = None, quiet: bool = False) -> dict[str, Any]:
-    """Archive every file, parse new report_ids (or all when the parser version changed), load."""
-    from . import PARSER_VERSION
-    from .archive import archive_file
-    from .facts import frames
-    from .settings import Settings
-    from .warehouse import connect, known_reports, load, record_sources
-
-    st = Settings.from_env()
-    files = [f for f in _files(paths) if f.suffix.lower() in REPORT_SUFFIXES or f.suffix == ""]
-    con = connect(st.warehouse)
-    known = known_reports(con)
-    todo: dict[str, tuple[str, str]] = {}  # report_id -> (source, archived path)
-    sources: list[tuple[str, str]] = []
-    t0 = time.perf_counter()
-    for f in files:
-        digest, dest = archive_file(f, st.archive)
-        sources.append((digest, str(f.resolve())))
-        if known.get(digest) != PARSER_VERSION and digest not in todo:
-            todo[digest] = (str(f), str(dest))
-    archive_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    parsed = parse_many([src for src, _ in todo.values()], workers or os.cpu_count() or 1)
-    parse_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    if parsed:
-        reports, cells, issues = frames(parsed)
-        load(con, reports, cells, issues, {rid: dest for rid, (_, dest) in todo.items()})
-    record_sources(con, sources)
-    status = dict(con.execute("select status, count(*) from raw.reports group by 1 order by 1").fetchall())
-    con.close()
-    summary = {"files": len(files), "new_or_reparsed": len(todo), "archive_s": round(archive_s, 2),
-               "parse_s": round(parse_s, 2), "load_s": round(time.perf_counter() - t0, 2),
-               "reports_by_status": status, "warehouse": str(st.warehouse)}
-    if not quiet:
-        print(json.dumps(summary, ensure_ascii=False))
-    return summary
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    ingest(args.paths)
-    return 0
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    """The main job on the bundled example data: generate it into an empty landing folder, ingest."""
-    import shutil
-
-    from .generate import generate
-    from .settings import Settings
-
-    st = Settings.from_env()
-    st.landing.mkdir(parents=True, exist_ok=True)
-    if not any(st.landing.iterdir()):
-        truth_dir = st.landing.parent / "examples-truth"
-        generate(truth_dir, args.n, seed=args.seed)
-        for f in truth_dir.iterdir():
-            if not f.name.endswith(".truth.json"):
-                shutil.move(str(f), st.landing / f.name)
-        print(f"landing was empty: generated {args.n} example reports into {st.landing} (ground truth in {truth_dir})")
-    s = ingest([str(st.landing)], quiet=True)
-    print(f"files {s['files']} · parsed {s['new_or_reparsed']} (archive {s['archive_s']}s, parse {s['parse_s']}s, "
-          f"load {s['load_s']}s)")
-    print("reports by status: " + ", ".join(f"{k} {v}" for k, v in s["reports_by_status"].items()))
-    print(f"warehouse: {s['warehouse']}  (tables raw.reports, raw.report_cells, raw.parse_issues, raw.report_sources)")
-    print("example query:\n  .venv/bin/python -c \"import duckdb; print(duckdb.connect('data/warehouse.duckdb', read_only=True)"
-          ".sql('select status, count(*) from raw.reports group by 1'))\"")
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> tuple[argparse.ArgumentParser, Any]:
+    """The parser-only commands (parse, generate, verify, bench); orchestration.cli adds the pipeline ones."""
     ap = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告 → DuckDB warehouse")
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("parse", help="parse report files; JSON Lines (one object per file) or a readable table")
@@ -249,26 +180,28 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--show", type=int, default=20)
     v.add_argument("--json")
     v.set_defaults(func=cmd_verify)
-    b = sub.add_parser("bench", help="parse throughput (reports/s per core) and peak RSS on a generated corpus")
+    b = sub.add_parser("bench-parse", help="parse throughput (reports/s per core) and peak RSS on a generated corpus")
     b.add_argument("--n", type=int, default=10_000)
     b.add_argument("--seed", type=int, default=1)
     b.add_argument("--workers", type=int)
     b.add_argument("--corpus")
     b.add_argument("--json", default="bench/results/parse.json")
     b.set_defaults(func=cmd_bench)
-    i = sub.add_parser("ingest", help="archive, parse and load a folder or files into the DuckDB warehouse")
-    i.add_argument("paths", nargs="+")
-    i.set_defaults(func=cmd_ingest)
-    r = sub.add_parser("run", help="the main job on the bundled example data (generated when landing is empty)")
-    r.add_argument("--n", type=int, default=300)
-    r.add_argument("--seed", type=int, default=2026)
-    r.set_defaults(func=cmd_run)
+    return ap, sub
+
+
+def run_cli(ap: argparse.ArgumentParser, argv: list[str] | None) -> int:
     try:
         args = ap.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else 2
     rc: int = args.func(args)
     return rc
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap, _ = build_parser()
+    return run_cli(ap, argv)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,8 @@ REPORTS = Schema(
         "n_ambiguous": pl.Int32,
         "n_issues": pl.Int32,
         "bytes": pl.Int64,
+        "prose_applications": pl.Int64,  # X3: 共收到申请N件 as the prose states it
+        "prose_reviews": pl.Int64,  # X3: 行政复议N件
     },
     ("report_id", "source", "status", "parser_version"),
     ("report_id",),
@@ -112,7 +114,8 @@ def rows_of(res: ParseResult) -> tuple[Any, list[Any], list[Any]]:
     c = res.counts()
     report = (res.report_id, res.source, res.format, res.encoding, res.agency, res.year,
               res.templates.get("t2"), res.templates.get("t3"), res.status, PARSER_VERSION,
-              len(res.cells), c["printed"], c["blank"], c["inferred"], c["ambiguous"], len(res.issues), res.size)
+              len(res.cells), c["printed"], c["blank"], c["inferred"], c["ambiguous"], len(res.issues), res.size,
+              res.prose.get("applications"), res.prose.get("reviews"))
     cells = [(res.report_id, x.table, x.row, x.col, None if x.value is None else float(x.value), x.text, x.status,
               x.rule, x.unit, x.line, x.page) for x in res.cells]
     issues = [(res.report_id, k, i.severity, i.code, i.table, i.row, i.col, i.line, i.message)

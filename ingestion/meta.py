@@ -65,3 +65,22 @@ def find_agency(text: str) -> str | None:
 
 def looks_like_report(text: str) -> bool:
     return sum(1 for m in REPORT_MARKERS if m in text) >= 2 or "年度报告" in text and "信息公开" in text
+
+
+# X3: figures the prose states, to be compared with the tables (soft: prose often rounds or counts differently)
+_PROSE_APPLICATIONS = re.compile(
+    r"(?:共|累计|全年)?(?:收到|受理)了?(?:各类)?(?:政府信息公开|依申请公开)?(?:申请|事项)\s*(\d{1,7})\s*[件个份]"
+    r"|共收到\s*(\d{1,7})\s*件(?:政府信息公开)?申请")
+_PROSE_REVIEWS = re.compile(r"行政复议(?:案件)?\s*(\d{1,6})\s*[件起]")
+
+
+def find_prose_figures(text: str) -> dict[str, int]:
+    """``applications`` (共收到申请N件) and ``reviews`` (行政复议N件) where the prose states them."""
+    out: dict[str, int] = {}
+    m = _PROSE_APPLICATIONS.search(text)
+    if m:
+        out["applications"] = int(m.group(1) or m.group(2))
+    m = _PROSE_REVIEWS.search(text)
+    if m:
+        out["reviews"] = int(m.group(1))
+    return out

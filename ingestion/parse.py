@@ -10,7 +10,7 @@ from typing import Any
 from . import PARSER_VERSION
 from .codes import T2_DECIMAL_MEASURES, T3_COLS, T4_COLS, T4_ROWS, t3_rows_for
 from .identities import equations, violations
-from .meta import find_agency, find_year, looks_like_report
+from .meta import find_agency, find_prose_figures, find_year, looks_like_report
 from .normalise import compact, looks_traditional, normalise
 from .read import Document, ReadError, read_bytes
 from .tables import TableResult, find_t2, find_t3, find_t4, parse_t2, parse_t3, parse_t4
@@ -70,6 +70,7 @@ class ParseResult:
     status: str = "failed"
     cells: list[CellOut] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    prose: dict[str, int] = field(default_factory=dict)  # X3: figures stated in the prose
 
     def counts(self) -> dict[str, int]:
         c = {"printed": 0, "blank": 0, "inferred": 0, "ambiguous": 0}
@@ -81,7 +82,7 @@ class ParseResult:
         return {
             "source": self.source, "report_id": self.report_id, "agency": self.agency, "year": self.year,
             "templates": dict(self.templates), "status": self.status, "format": self.format,
-            "parser_version": PARSER_VERSION,
+            "parser_version": PARSER_VERSION, "prose": dict(self.prose),
             "cells": [c.as_dict() for c in self.cells],
             "issues": [i.as_dict() for i in self.issues],
         }
@@ -132,6 +133,7 @@ def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
         res.issues.append(Issue("warning", "encoding", "undecodable bytes replaced (truncated or mixed encoding)"))
     res.year = find_year(head_text)
     res.agency = find_agency(head_text)
+    res.prose = find_prose_figures(head_text)
 
     # tokenise from the first table anchor on; prose before it is only read for metadata
     first = None

@@ -61,12 +61,12 @@ def identity_terms_frame() -> pl.DataFrame:
 
     ``template`` is ``any`` for 表四, whose identity does not depend on the template.
     """
-    rows: list[tuple[str, ...]] = []
+    rows: list[tuple[object, ...]] = []
     for table in ("t3", "t4"):
         for tmpl in (TEMPLATES if table == "t3" else ("any",)):
             for e in equations(table, "2021" if tmpl == "any" else tmpl):
                 for side, cells in (("lhs", e.lhs), ("rhs", e.rhs)):
-                    rows.extend((e.identity, table, tmpl, e.key, side, r, c) for r, c in cells)
+                    rows.extend((e.identity, table, tmpl, e.key, side, k, r, c) for k, (r, c) in enumerate(cells))
     return pl.DataFrame(rows, schema={"identity": pl.String, "table_id": pl.String, "template": pl.String,
-                                      "eq_key": pl.String, "side": pl.String, "row_code": pl.String,
+                                      "eq_key": pl.String, "side": pl.String, "term": pl.Int32, "row_code": pl.String,
                                       "col_code": pl.String}, orient="row")

@@ -19,7 +19,7 @@ create table if not exists raw.reports (
   report_id varchar primary key, source varchar, format varchar, encoding varchar, agency varchar,
   year integer, template_t2 varchar, template_t3 varchar, status varchar, parser_version varchar,
   n_cells integer, n_printed integer, n_blank integer, n_inferred integer, n_ambiguous integer,
-  n_issues integer, bytes bigint, archived_path varchar, ingest_id varchar, loaded_at timestamp);
+  n_issues integer, bytes bigint, prose_applications bigint, prose_reviews bigint, archived_path varchar, ingest_id varchar, loaded_at timestamp);
 create table if not exists raw.report_cells (
   report_id varchar, table_id varchar, row_code varchar, col_code varchar, value double, text varchar,
   status varchar, rule varchar, unit varchar, line integer, page integer,

@@ -1,0 +1,222 @@
+"""Every quality check, stated once as SQL that returns the rows breaking it.
+
+The hard identities are not restated here: their equations come from ``ref.identity_terms``, which the
+warehouse renders from ``ingestion.identities`` (the same definitions the solver uses). ``{batch}`` is
+the cells of the ingest being validated (see BATCH_CELLS_QUERY); GX substitutes it, and the runner uses
+the same text to store every failing row in ``dq.validation_results``.
+
+Each query returns: report_id, table_id, row_code, col_code, lhs, rhs, message.
+"""
+
+from dataclasses import dataclass
+
+from ingestion.identities import IDENTITIES
+
+BATCH_CELLS_QUERY = """
+select c.report_id, c.table_id, c.row_code, c.col_code, c.value, c.status, r.agency, r.year,
+       r.template_t2, r.template_t3, r.prose_applications, r.prose_reviews
+from raw.report_cells c
+join raw.reports r on r.report_id = c.report_id
+where r.ingest_id in (select ingest_id from dq.current_batch)
+""".strip()
+
+BATCH_REPORTS_QUERY = """
+select r.* from raw.reports r where r.ingest_id in (select ingest_id from dq.current_batch)
+""".strip()
+
+# how a number is shown in a message: 49, not 49.0
+_NUM = "case when {v} = floor({v}) then cast(cast({v} as bigint) as varchar) else cast({v} as varchar) end"
+
+
+@dataclass(frozen=True)
+class Check:
+    suite: str  # identities | schema | soft
+    name: str  # I1..I5, X1..X3, schema.*
+    severity: str  # error | warning
+    description_zh: str
+    description_en: str
+    query: str
+
+
+def identity_query(identity: str) -> str:
+    """Equations of one identity (I1–I4) whose cells are all known and whose two sides differ."""
+    key_axis = "col" if identity in ("I1", "I3") else "row"
+    num = _NUM.format(v="s.value")
+    return f"""
+with cells as (select * from {{batch}}),
+terms as (select * from ref.identity_terms where identity = '{identity}'),
+reports as (
+    select report_id, any_value(agency) as agency, any_value(year) as year,
+           coalesce(any_value(template_t3), '2021') as template_t3
+    from cells group by report_id
+),
+sides as (
+    select r.report_id, r.agency, r.year, t.table_id, t.eq_key, t.side, t.term, c.value
+    from reports r
+    join terms t on t.template = r.template_t3 or t.template = 'any'
+    left join cells c on c.report_id = r.report_id and c.table_id = t.table_id
+        and c.row_code = t.row_code and c.col_code = t.col_code
+),
+equations as (
+    select s.report_id, any_value(s.agency) as agency, any_value(s.year) as year, s.table_id, s.eq_key,
+           count(*) as n_terms, count(s.value) as n_known, count(*) filter (where s.side = 'rhs') as n_rhs,
+           sum(s.value) filter (where s.side = 'lhs') as lhs,
+           sum(s.value) filter (where s.side = 'rhs') as rhs,
+           string_agg({num}, ' + ' order by s.term) filter (where s.side = 'lhs') as lhs_terms,
+           string_agg({num}, ' + ' order by s.term) filter (where s.side = 'rhs') as rhs_terms
+    from sides s
+    group by s.report_id, s.table_id, s.eq_key
+)
+select e.report_id, e.table_id,
+       {"null" if key_axis == "col" else "e.eq_key"} as row_code,
+       {"e.eq_key" if key_axis == "col" else "null"} as col_code,
+       e.lhs, e.rhs,
+       coalesce(e.agency, '?') || ' ' || coalesce(cast(e.year as varchar), '?') || ' · {identity} · '
+           || coalesce(k.label_zh, e.eq_key) || ': ' || e.lhs_terms || ' ≠ ' || e.rhs_terms
+           || case when e.n_rhs > 2 then ' = ' || ({_NUM.format(v="e.rhs")}) else '' end as message
+from equations e
+left join ref.codes k on k.table_id = e.table_id and k.axis = '{key_axis}' and k.code = e.eq_key
+where e.n_known = e.n_terms and e.lhs <> e.rhs
+"""
+
+
+I5_QUERY = f"""
+select report_id, table_id, row_code, col_code, value as lhs, 0.0 as rhs,
+       coalesce(agency, '?') || ' ' || coalesce(cast(year as varchar), '?') || ' · I5 · ' || table_id || ' '
+           || row_code || ' × ' || col_code || ' = ' || ({_NUM.format(v="value")})
+           || case when value < 0 then ' < 0' else ' is not an integer' end as message
+from {{batch}}
+where value is not null and (
+    (table_id in ('t3', 't4') and (value < 0 or value <> floor(value)))
+    or (table_id = 't2' and col_code <> 'items_change' and value < 0))
+"""
+
+UNKNOWN_CODES_QUERY = """
+select b.report_id, b.table_id, b.row_code, b.col_code, null::double as lhs, null::double as rhs,
+       'code outside the spec: ' || b.table_id || ' ' || b.row_code || ' × ' || b.col_code as message
+from {batch} b
+left join ref.codes r on r.table_id = b.table_id and r.axis = 'row' and r.code = b.row_code
+left join ref.codes c on c.table_id = b.table_id and c.axis = 'col' and c.code = b.col_code
+where r.code is null or c.code is null
+"""
+
+WRONG_TEMPLATE_QUERY = """
+select b.report_id, b.table_id, b.row_code, b.col_code, null::double as lhs, null::double as rhs,
+       '表三 row ' || b.row_code || ' does not exist in the ' || b.template_t3 || ' template' as message
+from {batch} b
+join ref.codes r on r.table_id = 't3' and r.axis = 'row' and r.code = b.row_code
+where b.table_id = 't3' and r.template is not null and r.template <> b.template_t3
+"""
+
+# X1/X2 compare a batch report with the same agency's neighbouring year anywhere in the warehouse.
+_PICKS = """
+picks as (
+    select report_id, agency, year from raw.reports
+    where agency is not null and year is not null and status in ('ok', 'partial')
+    qualify row_number() over (partition by agency, year order by status = 'ok' desc, n_ambiguous, report_id) = 1
+)"""
+
+X1_QUERY = f"""
+with batch as (select distinct report_id, agency, year from {{batch}}),
+{_PICKS},
+pairs as (
+    select b.report_id as batch_report, b.agency,
+           case when o.year > b.year then o.report_id else b.report_id end as later_id,
+           case when o.year < b.year then o.report_id else b.report_id end as earlier_id,
+           greatest(o.year, b.year) as later_year
+    from batch b
+    join picks p on p.report_id = b.report_id
+    join picks o on o.agency = b.agency and abs(o.year - b.year) = 1
+)
+select p.batch_report as report_id, 't3' as table_id, 'carried_over' as row_code, co.col_code,
+       co.value as lhs, cf.value as rhs,
+       p.agency || ' ' || p.later_year || ' · X1 · ' || co.col_code || ': 上年结转 ' || cast(co.value as bigint)
+           || ' ≠ ' || (p.later_year - 1) || '年结转下年度 ' || cast(cf.value as bigint) as message
+from pairs p
+join raw.report_cells co on co.report_id = p.later_id and co.table_id = 't3' and co.row_code = 'carried_over'
+join raw.report_cells cf on cf.report_id = p.earlier_id and cf.table_id = 't3' and cf.row_code = 'carried_forward'
+    and cf.col_code = co.col_code
+where co.value is not null and cf.value is not null and co.value <> cf.value
+"""
+
+X2_QUERY = f"""
+with batch as (select distinct report_id, agency, year from {{batch}} where template_t2 = '2021'),
+{_PICKS},
+pairs as (
+    select b.report_id as batch_report, b.agency,
+           case when o.year > b.year then o.report_id else b.report_id end as later_id,
+           case when o.year < b.year then o.report_id else b.report_id end as earlier_id,
+           greatest(o.year, b.year) as later_year
+    from batch b
+    join picks p on p.report_id = b.report_id
+    join picks o on o.agency = b.agency and abs(o.year - b.year) = 1
+    join raw.reports ro on ro.report_id = o.report_id and ro.template_t2 = '2021'
+),
+vals as (
+    select p.*, item.row_code as item,
+           max(c.value) filter (where c.report_id = p.later_id and c.col_code = 'in_force') as in_force,
+           max(c.value) filter (where c.report_id = p.earlier_id and c.col_code = 'in_force') as prev_in_force,
+           max(c.value) filter (where c.report_id = p.later_id and c.col_code = 'issued') as issued,
+           max(c.value) filter (where c.report_id = p.later_id and c.col_code = 'repealed') as repealed
+    from pairs p
+    cross join (select unnest(['rules', 'normative_documents']) as row_code) item
+    join raw.report_cells c on c.report_id in (p.later_id, p.earlier_id) and c.table_id = 't2'
+        and c.row_code = item.row_code
+    group by all
+)
+select batch_report as report_id, 't2' as table_id, item as row_code, 'in_force' as col_code,
+       in_force as lhs, prev_in_force + issued - repealed as rhs,
+       agency || ' ' || later_year || ' · X2 · ' || item || ': 现行有效 ' || cast(in_force as bigint) || ' ≠ '
+           || cast(prev_in_force as bigint) || ' + ' || cast(issued as bigint) || ' − ' || cast(repealed as bigint)
+           as message
+from vals
+where in_force is not null and prev_in_force is not null and issued is not null and repealed is not null
+  and in_force <> prev_in_force + issued - repealed
+"""
+
+X3_QUERY = """
+with reports as (
+    select report_id, any_value(agency) as agency, any_value(year) as year,
+           any_value(prose_applications) as prose_applications, any_value(prose_reviews) as prose_reviews,
+           max(value) filter (where table_id = 't3' and row_code = 'new_received' and col_code = 'total') as new_received,
+           max(value) filter (where table_id = 't3' and row_code = 'carried_over' and col_code = 'total') as carried_over,
+           max(value) filter (where table_id = 't4' and row_code = 'administrative_review' and col_code = 'total')
+               as reviews
+    from {batch} group by report_id
+)
+select report_id, 't3' as table_id, 'new_received' as row_code, 'total' as col_code,
+       prose_applications as lhs, new_received as rhs,
+       coalesce(agency, '?') || ' ' || coalesce(cast(year as varchar), '?') || ' · X3 · 正文共收到申请 '
+           || prose_applications || ' 件 ≠ 表三本年新收 ' || cast(new_received as bigint) as message
+from reports
+where prose_applications is not null and new_received is not null
+  and prose_applications not in (new_received, new_received + coalesce(carried_over, 0))
+union all
+select report_id, 't4', 'administrative_review', 'total', prose_reviews, reviews,
+       coalesce(agency, '?') || ' ' || coalesce(cast(year as varchar), '?') || ' · X3 · 正文行政复议 '
+           || prose_reviews || ' 件 ≠ 表四 ' || cast(reviews as bigint)
+from reports
+where prose_reviews is not null and reviews is not null and prose_reviews <> reviews
+"""
+
+
+def _identity(i: str, query: str) -> Check:
+    ident = IDENTITIES[i]
+    return Check("identities", i, "error", ident.statement_zh, ident.statement_en, query)
+
+
+CHECKS: tuple[Check, ...] = (
+    *(_identity(i, identity_query(i)) for i in ("I1", "I2", "I3", "I4")),
+    _identity("I5", I5_QUERY),
+    Check("schema", "schema.codes", "error", "行、列代码均属规范代码表", "every row and column code is a spec code",
+          UNKNOWN_CODES_QUERY),
+    Check("schema", "schema.template_rows", "error", "表三的行与其模板（2019/2021）一致",
+          "表三 rows exist in the report's template", WRONG_TEMPLATE_QUERY),
+    Check("soft", "X1", "warning", "本年上年结转 = 上一年结转下年度继续办理（同一机关，每一列）",
+          "carried_over(y) = carried_forward(y-1) for the same agency, per column", X1_QUERY),
+    Check("soft", "X2", "warning", "2021表二：现行有效(y) = 现行有效(y-1) + 本年制发(y) − 本年废止(y)",
+          "2021 表二: in_force(y) = in_force(y-1) + issued(y) - repealed(y)", X2_QUERY),
+    Check("soft", "X3", "warning", "正文所述数字与表格一致（收到申请件数、行政复议件数）",
+          "figures stated in the prose agree with the tables (applications received, reviews)", X3_QUERY),
+)
+SUITES = ("identities", "schema", "soft")

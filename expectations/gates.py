@@ -1,0 +1,146 @@
+"""Run the quality gates on one ingest and store what they found in the warehouse.
+
+1. ``dq.current_batch`` names the ingest; the GX batch assets select only its reports, so each ingest
+   validates what it loaded, not the whole warehouse again.
+2. The GX checkpoint runs the three suites (identities, schema, soft) and updates the Data Docs.
+3. Every failing row of every row-level check goes to ``dq.validation_results`` (report, check,
+   row/col, both sides, message) — the same SQL text GX ran, executed here in full because GX keeps at
+   most a sample of unexpected rows. The row count must equal GX's count, or the run stops.
+4. The batch verdict: share of failed or partial reports against the threshold (default 20%).
+"""
+
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ingestion.settings import Settings
+
+from .checks import BATCH_CELLS_QUERY, CHECKS
+
+DEFAULT_THRESHOLD = float(os.environ.get("XXGK_BAD_SHARE_THRESHOLD", "0.2"))
+
+
+@dataclass
+class CheckOutcome:
+    suite: str
+    check: str
+    severity: str
+    success: bool
+    unexpected: int
+    description: str
+
+
+@dataclass
+class GateOutcome:
+    ingest_id: str
+    n_reports: int
+    by_status: dict[str, int]
+    bad_share: float
+    threshold: float
+    checks: list[CheckOutcome] = field(default_factory=list)
+    worst: list[dict[str, Any]] = field(default_factory=list)
+    docs: dict[str, str] = field(default_factory=dict)  # suite → that run's GX Data Docs page
+    seconds: float = 0.0
+
+    @property
+    def batch_ok(self) -> bool:
+        return self.bad_share <= self.threshold
+
+    def suite_ok(self, suite: str) -> bool:
+        return all(c.success for c in self.checks if c.suite == suite)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["batch_ok"] = self.batch_ok
+        return d
+
+
+def _check_name(result: Any) -> str:
+    meta = result.expectation_config.meta or {}
+    return str(meta.get("check") or result.expectation_config.type)
+
+
+def run_gates(ingest_id: str, settings: Settings | None = None, threshold: float = DEFAULT_THRESHOLD) -> GateOutcome:
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    from .suites import CHECKPOINT, DATASOURCE, build, patch_gx_for_duckdb
+
+    t0 = time.perf_counter()
+    st = settings or Settings.from_env()
+    os.environ["XXGK_WAREHOUSE"] = str(st.warehouse)  # the GX datasource reads ${XXGK_WAREHOUSE}
+    with duckdb.connect(str(st.warehouse)) as con:
+        con.execute("create or replace table dq.current_batch as select ?::varchar as ingest_id", [ingest_id])
+        by_status = dict(con.execute("select status, count(*) from raw.reports where ingest_id = ? group by 1",
+                                     [ingest_id]).fetchall())
+    n = sum(by_status.values())
+    bad = by_status.get("failed", 0) + by_status.get("partial", 0)
+    out = GateOutcome(ingest_id, n, by_status, round(bad / n, 4) if n else 0.0, threshold)
+
+    patch_gx_for_duckdb()
+    context = build()
+    checkpoint = context.checkpoints.get(CHECKPOINT)
+    try:
+        result = checkpoint.run(run_id=RunIdentifier(run_name=ingest_id))
+    finally:
+        # GX keeps a persisted DuckDB connection; release the file for dbt's process
+        context.data_sources.get(DATASOURCE).get_execution_engine().close()
+    gx_counts: dict[str, int] = {}
+    for vr_id, run_result in result.run_results.items():
+        for r in run_result.results:
+            name = _check_name(r)
+            observed = (r.result or {}).get("observed_value")
+            unexpected = int(observed) if isinstance(observed, (int, float)) else int(
+                (r.result or {}).get("unexpected_count") or 0)
+            gx_counts[name] = unexpected
+            meta = r.expectation_config.meta or {}
+            out.checks.append(CheckOutcome(run_result.suite_name, name, str(meta.get("severity", "error")),
+                                           bool(r.success), unexpected, r.expectation_config.description or ""))
+        try:
+            urls = context.get_docs_sites_urls(resource_identifier=vr_id)
+            url = next((u["site_url"] for u in urls if u.get("site_url")), None)
+            if url:
+                out.docs[run_result.suite_name] = url
+        except Exception:  # Data Docs are a convenience; their absence must not fail the gates
+            pass
+    _store(st.warehouse, ingest_id, out, gx_counts)
+    out.seconds = round(time.perf_counter() - t0, 2)
+    return out
+
+
+def _store(warehouse: Path, ingest_id: str, out: GateOutcome, gx_counts: dict[str, int]) -> None:
+    batch = f"({BATCH_CELLS_QUERY})"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("begin")
+        con.execute("delete from dq.validation_results where ingest_id = ?", [ingest_id])
+        con.execute("delete from dq.validation_runs where ingest_id = ?", [ingest_id])
+        for c in CHECKS:
+            sql = c.query.replace("{batch}", batch)
+            con.execute(
+                f"""insert into dq.validation_results
+                    select ?, report_id, ?, ?, ?, table_id, row_code, col_code, lhs, rhs, message
+                    from ({sql}) as failing""", [ingest_id, c.suite, c.name, c.severity])
+            stored = con.execute("select count(*) from dq.validation_results where ingest_id = ? and expectation = ?",
+                                 [ingest_id, c.name]).fetchone()
+            if c.name in gx_counts and stored and stored[0] != gx_counts[c.name]:
+                con.execute("rollback")
+                raise RuntimeError(f"{c.name}: GX counted {gx_counts[c.name]} failing rows, the warehouse query "
+                                   f"{stored[0]} — the two runs of the same check disagree")
+        for chk in out.checks:
+            con.execute("insert into dq.validation_runs values (?, ?, ?, ?, ?, ?, ?, now())",
+                        [ingest_id, chk.suite, chk.check, chk.severity, chk.success, chk.unexpected, out.n_reports])
+        con.execute("commit")
+        out.worst = [dict(zip(("report_id", "agency", "year", "status", "errors", "checks"), row, strict=True))
+                     for row in con.execute(
+            """select r.report_id, r.agency, r.year, r.status,
+                      count(v.report_id) filter (where v.severity = 'error') as errors,
+                      string_agg(distinct v.expectation, ',') filter (where v.severity = 'error') as checks
+               from raw.reports r
+               left join dq.validation_results v on v.report_id = r.report_id and v.ingest_id = r.ingest_id
+               where r.ingest_id = ? and (r.status in ('failed', 'partial') or v.severity = 'error')
+               group by r.report_id, r.agency, r.year, r.status, r.n_ambiguous
+               order by r.status = 'failed' desc, errors desc, r.n_ambiguous desc, r.report_id
+               limit 10""", [ingest_id]).fetchall()]

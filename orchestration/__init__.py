@@ -1,0 +1,1 @@
+"""Dagster wiring only: assets call ``ingestion`` and ``expectations``; dbt builds the marts."""

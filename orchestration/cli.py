@@ -1,0 +1,134 @@
+"""``xxgk`` — the command line. Parser commands come from ingestion.cli and import no Dagster, dbt or GX;
+the pipeline commands (run, ingest, report, bench) import them lazily."""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ingestion.cli import build_parser, run_cli
+
+MARTS = ("applications_by_applicant_type", "refusal_reasons", "review_litigation", "active_disclosure",
+         "report_quality", "dim_agency", "carry_over_continuity")
+
+
+def _summary(ok: bool, ingest_id: str, checks: dict[str, bool]) -> None:
+    import duckdb
+
+    from ingestion.settings import Settings
+
+    st = Settings.from_env()
+    with duckdb.connect(str(st.warehouse), read_only=True) as con:
+        batch = con.execute("select status, count(*) from raw.reports where ingest_id = ? group by 1 order by 1",
+                            [ingest_id]).fetchall()
+        total = con.execute("select status, count(*) from raw.reports group by 1 order by 1").fetchall()
+        marts = [(m, con.execute(f"select count(*) from marts.{m}").fetchone()[0]) for m in MARTS]  # type: ignore[index]
+        ing = con.execute("select n_files, n_new_sources, n_parsed from raw.ingests where ingest_id = ?",
+                          [ingest_id]).fetchone()
+    print(f"ingest {ingest_id}: {ing[0] if ing else 0} files, {ing[1] if ing else 0} new paths, "
+          f"{ing[2] if ing else 0} reports parsed")
+    print("  this ingest by status: " + (", ".join(f"{k} {v}" for k, v in batch) or "no new reports"))
+    print("  warehouse by status:   " + ", ".join(f"{k} {v}" for k, v in total))
+    print("  marts: " + ", ".join(f"{m} {n}" for m, n in marts))
+    failed = [k for k, v in checks.items() if not v]
+    print(f"  asset checks: {sum(checks.values())}/{len(checks)} passed" + (f"; failing: {', '.join(failed[:8])}"
+                                                                           if failed else ""))
+    print(f"warehouse:      {st.warehouse}")
+    print(f"quality report: {st.reports / ingest_id / 'index.html'}  (also {st.reports / 'latest'})")
+    print("example query:\n  .venv/bin/python -c \"import duckdb; print(duckdb.connect('data/warehouse.duckdb', "
+          "read_only=True).sql('select reason_zh, sum(count) as n from marts.certified_refusal_reasons "
+          "group by 1 order by 2 desc limit 10'))\"")
+    if not ok:
+        print("RUN FAILED: see the failing checks above and the quality report", file=sys.stderr)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The main job on the bundled example data: generate it into an empty landing folder, run everything."""
+    from ingestion.generate import generate
+    from ingestion.settings import Settings
+
+    st = Settings.from_env()
+    st.landing.mkdir(parents=True, exist_ok=True)
+    if not any(st.landing.iterdir()):
+        truth_dir = st.landing.parent / "examples-truth"
+        generate(truth_dir, args.n, seed=args.seed)
+        for f in truth_dir.iterdir():
+            if not f.name.endswith(".truth.json"):
+                shutil.move(str(f), st.landing / f.name)
+        print(f"landing was empty: generated {args.n} example reports into {st.landing} (ground truth in {truth_dir})")
+    return _pipeline(None, args)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"xxgk ingest: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    return _pipeline([str(Path(p).resolve()) for p in args.paths], args)
+
+
+def _pipeline(paths: list[str] | None, args: argparse.Namespace) -> int:
+    if sys.stderr.isatty():
+        os.environ.setdefault("XXGK_PROGRESS", "1")
+    t = time.perf_counter()
+    from orchestration.run import run_pipeline
+
+    ok, ingest_id, checks = run_pipeline(paths, workers=args.workers, threshold=args.threshold)
+    _summary(ok, ingest_id, checks)
+    print(f"done in {time.perf_counter() - t:.1f}s")
+    return 0 if ok else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from expectations.report import build_report
+    from orchestration.env import prepare
+
+    prepare()
+    print(build_report(args.ingest))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from orchestration.bench import bench
+
+    results: dict[str, Any] = bench(args.n, args.seed, args.workers, Path(args.workdir) if args.workdir else None)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+        print(f"written {args.json}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap, sub = build_parser()
+    for name, func, text in (("run", cmd_run, "the main job on the bundled example data (generated when landing "
+                                              "is empty): archive, parse, gates, dbt marts, quality report"),
+                             ("ingest", cmd_ingest, "the same job on your own files or folders (no UI)")):
+        p = sub.add_parser(name, help=text)
+        if name == "ingest":
+            p.add_argument("paths", nargs="+")
+        else:
+            p.add_argument("--n", type=int, default=300)
+            p.add_argument("--seed", type=int, default=2026)
+        p.add_argument("--workers", type=int, default=0, help="parse processes (default: one per core)")
+        p.add_argument("--threshold", type=float, help="share of failed+partial reports that fails the run (0.2)")
+        p.set_defaults(func=func)
+    r = sub.add_parser("report", help="rebuild the data-quality report of an ingest (default: the latest)")
+    r.add_argument("--ingest")
+    r.set_defaults(func=cmd_report)
+    b = sub.add_parser("bench", help="time every stage on N generated reports (archive, parse, load, gates, dbt, report)")
+    b.add_argument("--n", type=int, default=10_000)
+    b.add_argument("--seed", type=int, default=7)
+    b.add_argument("--workers", type=int, default=0)
+    b.add_argument("--workdir", help="where corpus and warehouse go (default bench/work-N)")
+    b.add_argument("--json", default="bench/results/pipeline.json")
+    b.set_defaults(func=cmd_bench)
+    return run_cli(ap, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
