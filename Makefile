@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/xxgk bench
+	$(BIN)/xxgk bench --n $(or $(N),10000)
 
 dev: $(STAMP)
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000

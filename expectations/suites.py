@@ -91,7 +91,6 @@ def _shape(expectations: list[Any]) -> list[dict[str, Any]]:
 def build(context: Any | None = None) -> Any:
     """Create or update datasource, assets, suites, validation definitions and the checkpoint."""
     import great_expectations as gx
-
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = context or get_context()

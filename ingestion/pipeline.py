@@ -91,12 +91,11 @@ def register(con: duckdb.DuckDBPyConnection, paths: list[str], settings: Setting
 
 def _parse_rows(job: tuple[str, str]) -> Any:
     from .facts import rows_of
-    from .parse import parse_file
+    from .parse import parse_bytes
 
     archived, source = job
-    res = parse_file(archived)
-    res.source = source  # provenance is the path the user gave, not the archive's name
-    return rows_of(res)
+    # read the archived bytes, but name the user's path in provenance and messages
+    return rows_of(parse_bytes(Path(archived).read_bytes(), source))
 
 
 def parse_pending(con: duckdb.DuckDBPyConnection, ingest_id: str, workers: int | None = None,

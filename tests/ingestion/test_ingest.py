@@ -6,8 +6,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.cli import ingest
 from ingestion.generate import generate
+from ingestion.pipeline import ingest
 
 
 def test_ingest_archives_loads_and_is_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -19,13 +19,13 @@ def test_ingest_archives_loads_and_is_idempotent(tmp_path: Path, monkeypatch: py
     shutil.copy(next(landing.glob("*.txt")), landing / "copy-of-first.txt")  # same bytes, second path
     monkeypatch.setenv("XXGK_ARCHIVE", str(tmp_path / "archive"))
     monkeypatch.setenv("XXGK_WAREHOUSE", str(tmp_path / "w.duckdb"))
-    first = ingest([str(landing)], workers=1, quiet=True)
-    assert first["files"] == 14 and first["new_or_reparsed"] == 13  # the copy is one report_id
-    assert first["reports_by_status"].get("failed") == 1  # the broken PDF is kept, with its reason
+    first = ingest([str(landing)], workers=1)
+    assert first.files == 14 and first.parsed == 13  # the copy is one report_id
+    assert first.by_status.get("failed") == 1  # the broken PDF is kept, with its reason
     archived = list((tmp_path / "archive").rglob("*.*"))
     assert len(archived) == 13
-    second = ingest([str(landing)], workers=1, quiet=True)
-    assert second["new_or_reparsed"] == 0
+    second = ingest([str(landing)], workers=1)
+    assert second.parsed == 0 and second.new_sources == 0
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     counts = [con.execute(f"select count(*) from raw.{t}").fetchone()[0]
               for t in ("reports", "report_cells", "parse_issues", "report_sources")]

@@ -1,0 +1,86 @@
+"""`xxgk bench --n N`: every stage of an ingest on N generated reports, timed; a table and JSON.
+
+The stages are the library calls the Dagster assets make; Dagster's own per-run overhead (~10 s:
+imports, event log, three dbt invocations) is not part of these figures.
+"""
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _rss_mb() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return round(own), round(kids)
+
+
+def bench(n: int, seed: int = 7, workers: int = 0, workdir: Path | None = None) -> dict[str, Any]:
+    from orchestration.env import DBT_PROJECT_DIR, OFFLINE_ENV, dbt_manifest
+
+    work = (workdir or Path("bench") / f"work-{n}").resolve()
+    corpus = work / "corpus"
+    for var, sub in (("XXGK_ARCHIVE", "archive"), ("XXGK_WAREHOUSE", "warehouse.duckdb"), ("XXGK_REPORTS", "reports")):
+        os.environ[var] = str(work / sub)
+    import shutil
+
+    for sub in ("archive", "warehouse.duckdb", "reports"):
+        p = work / sub
+        shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
+    from ingestion.generate import generate
+    from ingestion.pipeline import new_ingest_id, parse_pending, register
+    from ingestion.settings import Settings
+    from ingestion.warehouse import connect
+
+    have = len([p for p in corpus.glob("*") if not p.name.endswith(".truth.json")]) if corpus.is_dir() else 0
+    if have != n:
+        shutil.rmtree(corpus, ignore_errors=True)
+        t = time.perf_counter()
+        generate(corpus, n, seed)
+        print(f"generated {n} reports in {time.perf_counter() - t:.1f}s → {corpus}", flush=True)
+    st = Settings.from_env()
+    ingest_id = new_ingest_id()
+    rows: list[tuple[str, float]] = []
+    con = connect(st.warehouse)
+    t = time.perf_counter()
+    register(con, [str(corpus)], st, ingest_id)
+    rows.append(("archive + registry", time.perf_counter() - t))
+    _, timings = parse_pending(con, ingest_id, workers or None)
+    rows.append((f"parse ({workers or os.cpu_count()} workers)", timings["parse_s"]))
+    rows.append(("load raw.* (DuckDB, Arrow)", timings["load_s"]))
+    con.close()
+    from expectations.gates import run_gates
+
+    t = time.perf_counter()
+    gates = run_gates(ingest_id, st)
+    rows.append(("quality gates (GX + dq.*)", time.perf_counter() - t))
+    dbt_manifest()
+    t = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("dbt")), "build", "--quiet", "--profiles-dir",
+                    str(DBT_PROJECT_DIR)], cwd=DBT_PROJECT_DIR, check=True, env={**os.environ, **OFFLINE_ENV})
+    rows.append(("dbt build (models + tests)", time.perf_counter() - t))
+    from expectations.report import build_report
+
+    t = time.perf_counter()
+    build_report(ingest_id, st)
+    rows.append(("report (HTML)", time.perf_counter() - t))
+    total = sum(s for _, s in rows)
+    own, kids = _rss_mb()
+    import duckdb
+
+    with duckdb.connect(str(st.warehouse), read_only=True) as c:
+        cells = c.execute("select count(*) from raw.report_cells").fetchone()[0]  # type: ignore[index]
+    print(f"\n{'stage':32} {'seconds':>9} {'reports/s':>10}")
+    for name, secs in rows:
+        print(f"{name:32} {secs:9.2f} {n / secs if secs else 0:10.0f}")
+    print(f"{'total':32} {total:9.2f} {n / total:10.0f}")
+    print(f"peak RSS: main process {own} MB, largest child {kids} MB · cells {cells} · "
+          f"gates: {sum(c.unexpected for c in gates.checks)} failing rows · warehouse "
+          f"{st.warehouse.stat().st_size / 1e6:.0f} MB")
+    return {"n": n, "stages": {k: round(v, 3) for k, v in rows}, "total_s": round(total, 2),
+            "reports_per_s": round(n / total, 1), "peak_rss_main_mb": own, "peak_rss_child_mb": kids,
+            "cells": cells, "cpu_count": os.cpu_count()}
