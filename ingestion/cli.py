@@ -11,8 +11,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".text")
-
 
 def _files(paths: Iterable[str]) -> Iterator[Path]:
     for p in paths:
@@ -96,23 +94,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if tot.get("silent", 0) == 0 and not tot.get("status_wrong") else 1
 
 
-def _parse_rows(path: str) -> Any:
-    from .facts import rows_of
-    from .parse import parse_file
-
-    return rows_of(parse_file(path))
-
-
-def parse_many(paths: list[str], workers: int) -> list[Any]:
-    """Parse files in parallel (the parser is pure); results in input order."""
-    if workers <= 1 or len(paths) < 50:
-        return [_parse_rows(p) for p in paths]
-    import multiprocessing as mp
-
-    with mp.get_context("fork").Pool(workers) as pool:
-        return pool.map(_parse_rows, paths, chunksize=max(1, min(256, len(paths) // (workers * 8))))
-
-
 def _peak_rss_mb() -> float:
     import resource
 
@@ -133,15 +114,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"generated {len(files)} reports in {time.perf_counter() - t:.1f}s → {corpus}")
     total_bytes = sum(os.path.getsize(f) for f in files)
     results: dict[str, Any] = {"n": len(files), "mb": round(total_bytes / 1e6, 1)}
+    from .pipeline import parse_many, parse_rows
+
     t = time.perf_counter()
     for f in files:
-        _parse_rows(f)
+        parse_rows(f)
     one = time.perf_counter() - t
     results["parse_1_core_s"] = round(one, 2)
     results["parse_reports_per_s_per_core"] = round(len(files) / one)
     workers = args.workers or os.cpu_count() or 1
     t = time.perf_counter()
-    parsed = parse_many(files, workers)
+    parsed = parse_many([(f, f) for f in files], workers)
     par = time.perf_counter() - t
     results[f"parse_{workers}_workers_s"] = round(par, 2)
     results["parse_reports_per_s_all_cores"] = round(len(files) / par)

@@ -89,13 +89,32 @@ def register(con: duckdb.DuckDBPyConnection, paths: list[str], settings: Setting
     return stats
 
 
-def _parse_rows(job: tuple[str, str]) -> Any:
+def parse_rows(path: str, source: str | None = None) -> Any:
+    """One file as rows of the fact schemas; ``source`` (default: path) names it in provenance and messages."""
     from .facts import rows_of
     from .parse import parse_bytes
 
-    archived, source = job
-    # read the archived bytes, but name the user's path in provenance and messages
-    return rows_of(parse_bytes(Path(archived).read_bytes(), source))
+    return rows_of(parse_bytes(Path(path).read_bytes(), source or path))
+
+
+def _parse_job(job: tuple[str, str]) -> Any:
+    return parse_rows(*job)
+
+
+def parse_many(jobs: list[tuple[str, str]], workers: int, pool: Any = None) -> list[Any]:
+    """(path, source) jobs parsed in parallel (the parser is pure), results in input order.
+
+    ``pool``: a fork pool to reuse across calls; without one, a pool is made for this call.
+    """
+    if workers <= 1 or len(jobs) < 50:
+        return [_parse_job(j) for j in jobs]
+    chunksize = max(1, min(64, len(jobs) // (workers * 8)))
+    if pool is not None:
+        return list(pool.map(_parse_job, jobs, chunksize=chunksize))
+    import multiprocessing as mp
+
+    with mp.get_context("fork").Pool(workers) as own:
+        return list(own.map(_parse_job, jobs, chunksize=chunksize))
 
 
 def parse_pending(con: duckdb.DuckDBPyConnection, ingest_id: str, workers: int | None = None,
@@ -118,12 +137,9 @@ def parse_pending(con: duckdb.DuckDBPyConnection, ingest_id: str, workers: int |
     try:
         for start in range(0, len(todo), batch_size):
             chunk = todo[start:start + batch_size]
-            jobs = [(archived, source) for _, archived, source in chunk]
             t0 = time.perf_counter()
-            if pool is not None:
-                parsed = pool.map(_parse_rows, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8))))
-            else:
-                parsed = [_parse_rows(j) for j in jobs]
+            # read the archived bytes, but name the user's path in provenance and messages
+            parsed = parse_many([(archived, source) for _, archived, source in chunk], workers, pool)
             t1 = time.perf_counter()
             reports, cells, issues = frames(parsed)
             load(con, reports, cells, issues, {rid: archived for rid, archived, _ in chunk}, ingest_id)

@@ -58,11 +58,6 @@ def upsert_agencies(con: duckdb.DuckDBPyConnection, df: pl.DataFrame) -> None:
         con.unregister("new_agencies")
 
 
-def known_reports(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """report_id → parser_version of what is already loaded."""
-    return dict(con.execute("select report_id, parser_version from raw.reports").fetchall())
-
-
 def load(con: duckdb.DuckDBPyConnection, reports: pl.DataFrame, cells: pl.DataFrame, issues: pl.DataFrame,
          archived: dict[str, str], ingest_id: str | None = None) -> None:
     """Replace the given reports' rows in one transaction."""
