@@ -39,9 +39,15 @@ class Check:
 
 
 def identity_query(identity: str) -> str:
-    """Equations of one identity (I1–I4) whose cells are all known and whose two sides differ."""
+    """Equations of one identity (I1–I4) that the known cells already break.
+
+    All cells known: the two sides differ. Some unknown (blank, ambiguous, not printed): every term is a
+    non-negative count (I5), so an equation is still broken when one side is fully known and the known
+    terms of the other side already exceed it (e.g. a leaf above its （七）总计 while another leaf is
+    ambiguous). Unknown terms show as ``?`` and the partial sum as ``≥``.
+    """
     key_axis = "col" if identity in ("I1", "I3") else "row"
-    num = _NUM.format(v="s.value")
+    num = f"coalesce({_NUM.format(v='s.value')}, '?')"
     return f"""
 with cells as (select * from {{batch}}),
 terms as (select * from ref.identity_terms where identity = '{identity}'),
@@ -60,6 +66,8 @@ sides as (
 equations as (
     select s.report_id, any_value(s.agency) as agency, any_value(s.year) as year, s.table_id, s.eq_key,
            count(*) as n_terms, count(s.value) as n_known, count(*) filter (where s.side = 'rhs') as n_rhs,
+           count(*) filter (where s.side = 'lhs' and s.value is null) as lhs_unknown,
+           count(*) filter (where s.side = 'rhs' and s.value is null) as rhs_unknown,
            sum(s.value) filter (where s.side = 'lhs') as lhs,
            sum(s.value) filter (where s.side = 'rhs') as rhs,
            string_agg({num}, ' + ' order by s.term) filter (where s.side = 'lhs') as lhs_terms,
@@ -73,10 +81,13 @@ select e.report_id, e.table_id,
        e.lhs, e.rhs,
        coalesce(e.agency, '?') || ' ' || coalesce(cast(e.year as varchar), '?') || ' · {identity} · '
            || coalesce(k.label_zh, e.eq_key) || ': ' || e.lhs_terms || ' ≠ ' || e.rhs_terms
-           || case when e.n_rhs > 2 then ' = ' || ({_NUM.format(v="e.rhs")}) else '' end as message
+           || case when e.rhs_unknown > 0 then ' ≥ ' || ({_NUM.format(v="coalesce(e.rhs, 0)")})
+                   when e.n_rhs > 2 then ' = ' || ({_NUM.format(v="e.rhs")}) else '' end as message
 from equations e
 left join ref.codes k on k.table_id = e.table_id and k.axis = '{key_axis}' and k.code = e.eq_key
-where e.n_known = e.n_terms and e.lhs <> e.rhs
+where (e.n_known = e.n_terms and e.lhs <> e.rhs)
+   or (e.lhs_unknown = 0 and e.rhs_unknown > 0 and coalesce(e.rhs, 0) > e.lhs)
+   or (e.rhs_unknown = 0 and e.lhs_unknown > 0 and coalesce(e.lhs, 0) > e.rhs)
 """
 
 
@@ -108,7 +119,8 @@ join ref.codes r on r.table_id = 't3' and r.axis = 'row' and r.code = b.row_code
 where b.table_id = 't3' and r.template is not null and r.template <> b.template_t3
 """
 
-# X1/X2 compare a batch report with the same agency's neighbouring year anywhere in the warehouse.
+# X1/X2 compare a batch report with the same agency's neighbouring year anywhere in the warehouse:
+# one report per agency × year (the fullest reading), then (later, earlier) pairs around each batch report.
 _PICKS = """
 picks as (
     select report_id, agency, year from raw.reports
@@ -116,18 +128,20 @@ picks as (
     qualify row_number() over (partition by agency, year order by status = 'ok' desc, n_ambiguous, report_id) = 1
 )"""
 
-X1_QUERY = f"""
-with batch as (select distinct report_id, agency, year from {{batch}}),
-{_PICKS},
-pairs as (
+_PAIRS = """pairs as (
     select b.report_id as batch_report, b.agency,
            case when o.year > b.year then o.report_id else b.report_id end as later_id,
            case when o.year < b.year then o.report_id else b.report_id end as earlier_id,
-           greatest(o.year, b.year) as later_year
+           greatest(o.year, b.year) as later_year, o.report_id as other_id
     from batch b
     join picks p on p.report_id = b.report_id
     join picks o on o.agency = b.agency and abs(o.year - b.year) = 1
-)
+)"""
+
+X1_QUERY = f"""
+with batch as (select distinct report_id, agency, year from {{batch}}),
+{_PICKS},
+{_PAIRS}
 select p.batch_report as report_id, 't3' as table_id, 'carried_over' as row_code, co.col_code,
        co.value as lhs, cf.value as rhs,
        p.agency || ' ' || p.later_year || ' · X1 · ' || co.col_code || ': 上年结转 ' || cast(co.value as bigint)
@@ -142,16 +156,7 @@ where co.value is not null and cf.value is not null and co.value <> cf.value
 X2_QUERY = f"""
 with batch as (select distinct report_id, agency, year from {{batch}} where template_t2 = '2021'),
 {_PICKS},
-pairs as (
-    select b.report_id as batch_report, b.agency,
-           case when o.year > b.year then o.report_id else b.report_id end as later_id,
-           case when o.year < b.year then o.report_id else b.report_id end as earlier_id,
-           greatest(o.year, b.year) as later_year
-    from batch b
-    join picks p on p.report_id = b.report_id
-    join picks o on o.agency = b.agency and abs(o.year - b.year) = 1
-    join raw.reports ro on ro.report_id = o.report_id and ro.template_t2 = '2021'
-),
+{_PAIRS},
 vals as (
     select p.*, item.row_code as item,
            max(c.value) filter (where c.report_id = p.later_id and c.col_code = 'in_force') as in_force,
@@ -159,6 +164,7 @@ vals as (
            max(c.value) filter (where c.report_id = p.later_id and c.col_code = 'issued') as issued,
            max(c.value) filter (where c.report_id = p.later_id and c.col_code = 'repealed') as repealed
     from pairs p
+    join raw.reports ro on ro.report_id = p.other_id and ro.template_t2 = '2021'
     cross join (select unnest(['rules', 'normative_documents']) as row_code) item
     join raw.report_cells c on c.report_id in (p.later_id, p.earlier_id) and c.table_id = 't2'
         and c.row_code = item.row_code
