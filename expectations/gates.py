@@ -35,28 +35,62 @@ class CheckOutcome:
 
 
 @dataclass
+class BatchVerdict:
+    """The batch gate of one ingest: share of failed or partial reports against the threshold."""
+
+    by_status: dict[str, int]
+    threshold: float
+    worst: list[str]  # readable names of the worst reports (failed first, then most identity errors)
+
+    @property
+    def n(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def bad(self) -> int:
+        return self.by_status.get("failed", 0) + self.by_status.get("partial", 0)
+
+    @property
+    def share(self) -> float:
+        return self.bad / self.n if self.n else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.share <= self.threshold
+
+
+def batch_verdict(con: duckdb.DuckDBPyConnection, ingest_id: str, threshold: float = DEFAULT_THRESHOLD,
+                  limit: int = 5) -> BatchVerdict:
+    by_status = dict(con.execute("select status, count(*) from raw.reports where ingest_id = ? group by 1",
+                                 [ingest_id]).fetchall())
+    worst = [row[0] for row in con.execute(
+        """select coalesce(r.agency, '?') || ' ' || coalesce(cast(r.year as varchar), '?') || ' (' || r.status
+                  || coalesce(', ' || string_agg(distinct v.expectation, ',') filter (where v.severity = 'error'), '')
+                  || ', ' || r.source || ')'
+           from raw.reports r
+           left join dq.validation_results v on v.report_id = r.report_id and v.ingest_id = r.ingest_id
+           where r.ingest_id = ? and (r.status in ('failed', 'partial') or v.severity = 'error')
+           group by r.report_id, r.agency, r.year, r.status, r.source, r.n_ambiguous
+           order by r.status = 'failed' desc, count(v.report_id) filter (where v.severity = 'error') desc,
+                    r.n_ambiguous desc, r.source
+           limit ?""", [ingest_id, limit]).fetchall()]
+    return BatchVerdict(by_status, threshold, worst)
+
+
+@dataclass
 class GateOutcome:
     ingest_id: str
     n_reports: int
-    by_status: dict[str, int]
-    bad_share: float
-    threshold: float
+    verdict: BatchVerdict | None = None
     checks: list[CheckOutcome] = field(default_factory=list)
-    worst: list[dict[str, Any]] = field(default_factory=list)
     docs: dict[str, str] = field(default_factory=dict)  # suite → that run's GX Data Docs page
     seconds: float = 0.0
-
-    @property
-    def batch_ok(self) -> bool:
-        return self.bad_share <= self.threshold
 
     def suite_ok(self, suite: str) -> bool:
         return all(c.success for c in self.checks if c.suite == suite)
 
     def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["batch_ok"] = self.batch_ok
-        return d
+        return asdict(self)
 
 
 def _check_name(result: Any) -> str:
@@ -74,11 +108,8 @@ def run_gates(ingest_id: str, settings: Settings | None = None, threshold: float
     os.environ["XXGK_WAREHOUSE"] = str(st.warehouse)  # the GX datasource reads ${XXGK_WAREHOUSE}
     with duckdb.connect(str(st.warehouse)) as con:
         con.execute("create or replace table dq.current_batch as select ?::varchar as ingest_id", [ingest_id])
-        by_status = dict(con.execute("select status, count(*) from raw.reports where ingest_id = ? group by 1",
-                                     [ingest_id]).fetchall())
-    n = sum(by_status.values())
-    bad = by_status.get("failed", 0) + by_status.get("partial", 0)
-    out = GateOutcome(ingest_id, n, by_status, round(bad / n, 4) if n else 0.0, threshold)
+        row = con.execute("select count(*) from raw.reports where ingest_id = ?", [ingest_id]).fetchone()
+    out = GateOutcome(ingest_id, int(row[0]) if row else 0)
 
     patch_gx_for_duckdb()
     context = build()
@@ -107,6 +138,8 @@ def run_gates(ingest_id: str, settings: Settings | None = None, threshold: float
         except Exception:  # Data Docs are a convenience; their absence must not fail the gates
             pass
     _store(st.warehouse, ingest_id, out, gx_counts)
+    with duckdb.connect(str(st.warehouse), read_only=True) as con:
+        out.verdict = batch_verdict(con, ingest_id, threshold)
     out.seconds = round(time.perf_counter() - t0, 2)
     return out
 
@@ -133,14 +166,3 @@ def _store(warehouse: Path, ingest_id: str, out: GateOutcome, gx_counts: dict[st
             con.execute("insert into dq.validation_runs values (?, ?, ?, ?, ?, ?, ?, now())",
                         [ingest_id, chk.suite, chk.check, chk.severity, chk.success, chk.unexpected, out.n_reports])
         con.execute("commit")
-        out.worst = [dict(zip(("report_id", "agency", "year", "status", "errors", "checks"), row, strict=True))
-                     for row in con.execute(
-            """select r.report_id, r.agency, r.year, r.status,
-                      count(v.report_id) filter (where v.severity = 'error') as errors,
-                      string_agg(distinct v.expectation, ',') filter (where v.severity = 'error') as checks
-               from raw.reports r
-               left join dq.validation_results v on v.report_id = r.report_id and v.ingest_id = r.ingest_id
-               where r.ingest_id = ? and (r.status in ('failed', 'partial') or v.severity = 'error')
-               group by r.report_id, r.agency, r.year, r.status, r.n_ambiguous
-               order by r.status = 'failed' desc, errors desc, r.n_ambiguous desc, r.report_id
-               limit 10""", [ingest_id]).fetchall()]

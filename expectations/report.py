@@ -19,6 +19,7 @@ from ingestion.identities import IDENTITIES
 from ingestion.settings import Settings
 
 from .checks import CHECKS
+from .gates import DEFAULT_THRESHOLD, batch_verdict
 
 STATUS_LABELS = {"ok": "完整 ok", "partial": "部分 partial", "pre_2019": "旧格式 pre_2019",
                  "not_a_report": "非年报 not_a_report", "failed": "无法读取 failed"}
@@ -110,12 +111,9 @@ def _render(con: duckdb.DuckDBPyConnection, ingest_id: str, st: Settings, gate: 
     ing = _q(con, "select started_at, finished_at, paths, n_files, n_new_sources, n_parsed, parser_version "
                   "from raw.ingests where ingest_id = ?", [ingest_id])
     started, finished, paths, n_files, n_new, n_parsed, pv = ing[0] if ing else (None,) * 7
-    batch_status = dict(_q(con, "select status, count(*) from raw.reports where ingest_id = ? group by 1", [ingest_id]))
+    verdict = batch_verdict(con, ingest_id, float(gate.get("threshold", DEFAULT_THRESHOLD)))
+    batch_status, n_batch, share, threshold = verdict.by_status, verdict.n, verdict.share, verdict.threshold
     all_status = dict(_q(con, "select status, count(*) from raw.reports group by 1"))
-    n_batch = sum(batch_status.values())
-    bad = batch_status.get("failed", 0) + batch_status.get("partial", 0)
-    threshold = float(gate.get("threshold", os.environ.get("XXGK_BAD_SHARE_THRESHOLD", 0.2)))
-    share = bad / n_batch if n_batch else 0.0
     runs = {r[0]: r[1:] for r in _q(con, "select expectation, suite, severity, success, n_unexpected "
                                         "from dq.validation_runs where ingest_id = ?", [ingest_id])}
     checked_t3 = _q(con, "select count(distinct c.report_id) from raw.report_cells c join raw.reports r using (report_id) "
@@ -129,13 +127,13 @@ def _render(con: duckdb.DuckDBPyConnection, ingest_id: str, st: Settings, gate: 
                     f"<title>xxgk 数据质量报告 {_e(ingest_id)}</title><style>{CSS}</style></head><body>"]
     s.append(f"<h1>数据质量报告 · Data-quality report</h1><p class='sub'>ingest <code>{_e(ingest_id)}</code> · "
              f"{_e(started)} → {_e(finished)} · parser {_e(pv)} · warehouse <code>{_e(st.warehouse)}</code></p>")
-    verdict = ('<span class="badge pass">通过 PASS</span>' if share <= threshold
-               else '<span class="badge fail">未通过 FAIL</span>')
+    badge = ('<span class="badge pass">通过 PASS</span>' if verdict.ok
+             else '<span class="badge fail">未通过 FAIL</span>')
     s.append("<div class='cards'>"
              f"<div class='card'>文件 files<b>{_e(n_files)}</b></div>"
              f"<div class='card'>新路径 new paths<b>{_e(n_new)}</b></div>"
              f"<div class='card'>本批报告 reports parsed<b>{_e(n_parsed)}</b></div>"
-             f"<div class='card'>失败或部分 failed+partial<b>{share:.1%}</b>阈值 threshold {threshold:.0%} {verdict}</div>"
+             f"<div class='card'>失败或部分 failed+partial<b>{share:.1%}</b>阈值 threshold {threshold:.0%} {badge}</div>"
              f"<div class='card'>仓库报告总数 reports in warehouse<b>{sum(all_status.values())}</b></div></div>")
     s.append(f"<p class='note'>来源 paths: <code>{_e(paths)}</code></p>")
     site = Path(__file__).resolve().parent / "gx" / "uncommitted" / "data_docs" / "local_site"

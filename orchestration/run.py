@@ -5,8 +5,7 @@ Runs go to the Dagster instance under DAGSTER_HOME, so `make dev` shows them aft
 
 from typing import Any
 
-from orchestration.assets.common import ingest_id_of_run
-from orchestration.definitions import SETTINGS, defs
+from orchestration.definitions import defs  # first: it sets the offline switches before dagster loads
 
 
 def run_pipeline(paths: list[str] | None = None, workers: int = 0, threshold: float | None = None,
@@ -15,6 +14,7 @@ def run_pipeline(paths: list[str] | None = None, workers: int = 0, threshold: fl
     import dagster as dg
 
     from expectations.gates import DEFAULT_THRESHOLD
+    from orchestration.assets.common import ingest_id_of_run
 
     gate = {"config": {"bad_share_threshold": DEFAULT_THRESHOLD if threshold is None else threshold}}
     run_config: dict[str, Any] = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}, "ops": {
@@ -33,6 +33,3 @@ def run_pipeline(paths: list[str] | None = None, workers: int = 0, threshold: fl
                 checks[f"{data.asset_key.to_user_string()}:{data.check_name}"] = bool(data.passed)
         ingest_id = ingest_id_of_run(instance, result.run_id)
     return result.success, ingest_id, checks
-
-
-__all__ = ["SETTINGS", "run_pipeline"]

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from expectations.gates import DEFAULT_THRESHOLD, run_gates
+from expectations.gates import DEFAULT_THRESHOLD, batch_verdict, run_gates
 from expectations.report import build_report
 from ingestion.settings import Settings
 
@@ -68,24 +68,14 @@ def quality_report(context: dg.AssetExecutionContext, config: GateConfig):  # no
     ingest_id = ingest_id_for(context)
     path = build_report(ingest_id, st, {"threshold": config.bad_share_threshold})
     with duckdb.connect(str(st.warehouse), read_only=True) as con:
-        by_status = dict(con.execute("select status, count(*) from raw.reports where ingest_id = ? group by 1",
-                                     [ingest_id]).fetchall())
-        worst = con.execute(
-            """select coalesce(agency, '?') || ' ' || coalesce(cast(year as varchar), '?') || ' (' || status || ', '
-                      || source || ')'
-               from raw.reports where ingest_id = ? and status in ('failed', 'partial')
-               order by status = 'failed' desc, n_ambiguous desc, source limit 5""", [ingest_id]).fetchall()
-    n = sum(by_status.values())
-    bad = by_status.get("failed", 0) + by_status.get("partial", 0)
-    share = bad / n if n else 0.0
+        v = batch_verdict(con, ingest_id, config.bad_share_threshold)
     context.log.info(f"quality report: {path}")
     yield dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)), "ingest_id": ingest_id,
-                                         "by_status": dg.MetadataValue.json(by_status)})
-    passed = share <= config.bad_share_threshold
+                                         "by_status": dg.MetadataValue.json(v.by_status)})
     yield dg.AssetCheckResult(
-        check_name="batch_threshold", passed=passed, severity=dg.AssetCheckSeverity.ERROR,
-        description=None if passed else (
-            f"{bad} of {n} reports ({share:.1%}) failed or partial, above {config.bad_share_threshold:.0%}; "
-            f"worst: " + "; ".join(w[0] for w in worst) + f" — see {path}"),
-        metadata={"bad_share": round(share, 4), "threshold": config.bad_share_threshold, "reports": n,
-                  "worst": dg.MetadataValue.json([w[0] for w in worst])})
+        check_name="batch_threshold", passed=v.ok, severity=dg.AssetCheckSeverity.ERROR,
+        description=None if v.ok else (
+            f"{v.bad} of {v.n} reports ({v.share:.1%}) failed or partial, above {v.threshold:.0%}; "
+            f"worst: {'; '.join(v.worst)} — see {path}"),
+        metadata={"bad_share": round(v.share, 4), "threshold": v.threshold, "reports": v.n,
+                  "worst": dg.MetadataValue.json(v.worst)})

@@ -26,15 +26,13 @@ def test_definitions_load() -> None:
 def test_lineage_runs_from_landing_to_the_quality_report() -> None:
     g = defs.resolve_asset_graph()
     key = dg.AssetKey(["reports", "quality_report"])
-    upstream = {k.to_user_string() for k in g.get(key).ancestor_keys} if hasattr(g.get(key), "ancestor_keys") else set()
-    if not upstream:  # walk parents by hand
-        todo, seen = [key], set()
-        while todo:
-            for p in g.get(todo.pop()).parent_keys:
-                if p not in seen:
-                    seen.add(p)
-                    todo.append(p)
-        upstream = {k.to_user_string() for k in seen}
+    todo, seen = [key], set()
+    while todo:
+        for p in g.get(todo.pop()).parent_keys:
+            if p not in seen:
+                seen.add(p)
+                todo.append(p)
+    upstream = {k.to_user_string() for k in seen}
     for k in ("raw/report_sources", "raw/report_cells", "dq/validation_results", "staging/stg_xxgk__reports",
               "marts/report_quality"):
         assert k in upstream, k
