@@ -116,10 +116,9 @@ def _render(con: duckdb.DuckDBPyConnection, ingest_id: str, st: Settings, gate: 
     all_status = dict(_q(con, "select status, count(*) from raw.reports group by 1"))
     runs = {r[0]: r[1:] for r in _q(con, "select expectation, suite, severity, success, n_unexpected "
                                         "from dq.validation_runs where ingest_id = ?", [ingest_id])}
-    checked_t3 = _q(con, "select count(distinct c.report_id) from raw.report_cells c join raw.reports r using (report_id) "
-                         "where r.ingest_id = ? and c.table_id = 't3'", [ingest_id])[0][0]
-    checked_t4 = _q(con, "select count(distinct c.report_id) from raw.report_cells c join raw.reports r using (report_id) "
-                         "where r.ingest_id = ? and c.table_id = 't4'", [ingest_id])[0][0]
+    checked = dict(_q(con, "select c.table_id, count(distinct c.report_id) from raw.report_cells c "
+                           "join raw.reports r using (report_id) where r.ingest_id = ? group by 1", [ingest_id]))
+    checked_t3, checked_t4 = checked.get("t3", 0), checked.get("t4", 0)
     failing = dict(_q(con, "select expectation, count(distinct report_id) from dq.validation_results "
                            "where ingest_id = ? group by 1", [ingest_id]))
 

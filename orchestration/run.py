@@ -18,8 +18,8 @@ def run_pipeline(paths: list[str] | None = None, workers: int = 0, threshold: fl
 
     gate = {"config": {"bad_share_threshold": DEFAULT_THRESHOLD if threshold is None else threshold}}
     run_config: dict[str, Any] = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}, "ops": {
-        "landing_scan": {"config": {"paths": [str(p) for p in paths or []], "workers": workers}},
-        "parsed_facts": {"config": {"paths": [], "workers": workers}},
+        "landing_scan": {"config": {"paths": [str(p) for p in paths or []]}},
+        "parsed_facts": {"config": {"workers": workers}},
         "quality_gates": gate,
         "reports__quality_report": gate,
     }}

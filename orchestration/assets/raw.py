@@ -12,6 +12,9 @@ from .common import ingest_id_for
 
 class LandingConfig(dg.Config):
     paths: list[str] = []  # files or folders to ingest instead of the landing folder (`xxgk ingest PATH`)
+
+
+class ParseConfig(dg.Config):
     workers: int = 0  # parse processes; 0 = one per core
 
 
@@ -79,14 +82,15 @@ def landing_scan(context: dg.AssetExecutionContext, config: LandingConfig):  # n
     ],
     group_name="ingest",
 )
-def parsed_facts(context: dg.AssetExecutionContext, config: LandingConfig):  # noqa: ANN201
+def parsed_facts(context: dg.AssetExecutionContext, config: ParseConfig):  # noqa: ANN201
     """Parse, from the archive, every registered report not yet loaded at this parser version."""
     st = Settings.from_env()
+    ingest_id = ingest_id_for(context)
     con = connect(st.warehouse)
     try:
-        n, timings = parse_pending(con, ingest_id_for(context), config.workers or None, progress=_progress(context))
+        n, timings = parse_pending(con, ingest_id, config.workers or None, progress=_progress(context))
         by_status = dict(con.execute("select status, count(*) from raw.reports where ingest_id = ? group by 1",
-                                     [ingest_id_for(context)]).fetchall())
+                                     [ingest_id]).fetchall())
         totals = dict(con.execute(
             "select 'reports', count(*) from raw.reports union all select 'cells', count(*) from raw.report_cells "
             "union all select 'issues', count(*) from raw.parse_issues union all "
