@@ -14,7 +14,7 @@ counts = st.integers(min_value=0, max_value=3000)
 
 
 @given(st.lists(counts, min_size=1, max_size=9), st.data())
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 def test_true_split_is_always_a_candidate(values: list[int], data: st.DataObject) -> None:
     texts = [str(v) for v in values]
     # glue neighbours together at random, as a crawler does
@@ -36,7 +36,7 @@ def _tok(text: str) -> Token:
 
 
 @given(st.lists(counts, min_size=6, max_size=6))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 def test_run_together_row_with_identity_is_exact_or_ambiguous(orgs: list[int]) -> None:
     row = [*orgs, sum(orgs)]
     slot = Slot("granted", [("granted", c) for c in T3_COLS], [_tok("".join(str(v) for v in row))])
@@ -49,7 +49,7 @@ def test_run_together_row_with_identity_is_exact_or_ambiguous(orgs: list[int]) -
 
 
 @given(st.lists(counts, min_size=6, max_size=6), st.integers(min_value=0, max_value=6))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 def test_lost_cell_placed_or_flagged(orgs: list[int], lost: int) -> None:
     row = [*orgs, sum(orgs)]
     printed = [v for i, v in enumerate(row) if i != lost]
