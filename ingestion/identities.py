@@ -7,8 +7,9 @@ set of linear equations ``sum(lhs) == sum(rhs)`` over cells addressed as ``(row,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .codes import T3_APPLICANT_COLS, T3_COLS, T4_COLS, T4_ROWS, t3_leaves_for
 
@@ -65,8 +66,9 @@ class Equation:
         return self.lhs + self.rhs
 
 
-def equations(table: str, template: str = "2021") -> list[Equation]:
-    """Every equation of the hard identities for one table of one template."""
+@lru_cache(maxsize=None)
+def equations(table: str, template: str = "2021") -> tuple[Equation, ...]:
+    """Every equation of the hard identities for one table of one template (built once, shared)."""
     out: list[Equation] = []
     if table == "t3":
         rows = ("new_received", "carried_over", *t3_leaves_for(template), "outcome_total", "carried_forward")
@@ -81,10 +83,10 @@ def equations(table: str, template: str = "2021") -> list[Equation]:
     elif table == "t4":
         for p in T4_ROWS:
             out.append(Equation("I4", "t4", p, ((p, "total"),), tuple((p, c) for c in T4_COLS[:-1])))
-    return out
+    return tuple(out)
 
 
-def row_local(eqs: list[Equation]) -> dict[str, list[Equation]]:
+def row_local(eqs: Sequence[Equation]) -> dict[str, list[Equation]]:
     """Equations whose cells all lie in one row, keyed by that row (I2, I4)."""
     out: dict[str, list[Equation]] = {}
     for e in eqs:
@@ -94,7 +96,7 @@ def row_local(eqs: list[Equation]) -> dict[str, list[Equation]]:
     return out
 
 
-def violations(eqs: list[Equation], values: dict[Cell, float | None]) -> Iterator[tuple[Equation, float, float]]:
+def violations(eqs: Sequence[Equation], values: dict[Cell, float | None]) -> Iterator[tuple[Equation, float, float]]:
     """Equations whose cells are all known and that do not hold: (equation, lhs, rhs)."""
     for e in eqs:
         lv = [values.get(c) for c in e.lhs]

@@ -138,7 +138,10 @@ def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
     # tokenise from the first table anchor on; prose before it is only read for metadata
     first = None
     for i, line in enumerate(doc.lines):
-        joined = compact(normalise(" ".join(line.cells), traditional))
+        joined = " ".join(line.cells)
+        if "第" not in joined and "本" not in joined:  # neither anchor can be on this line
+            continue
+        joined = compact(normalise(joined, traditional))
         if "第二十条" in joined or "本年新收" in joined:
             first = i
             break

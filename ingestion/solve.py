@@ -20,6 +20,7 @@ combination satisfies the identities, the printed readings stay and the table is
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -71,12 +72,13 @@ def parse_number(text: str, integer: bool) -> Value:
         return None
 
 
-def _cuts(digits: str, parts: int, allow_signed: bool) -> Iterator[list[str]]:
-    """All ways to cut one digit run into ``parts`` numbers without leading zeros."""
+@lru_cache(maxsize=65536)
+def _cuts(digits: str, parts: int, allow_signed: bool) -> tuple[tuple[str, ...], ...]:
+    """All ways to cut one digit run into ``parts`` numbers without leading zeros (memoised: the
+    same suffixes recur within one row and the same runs across reports)."""
     if parts == 1:
-        if _valid_piece(digits, allow_signed):
-            yield [digits]
-        return
+        return ((digits,),) if _valid_piece(digits, allow_signed) else ()
+    out: list[tuple[str, ...]] = []
     for i in range(1, len(digits) - parts + 2):
         head = digits[:i]
         if not _valid_piece(head, allow_signed):
@@ -84,7 +86,8 @@ def _cuts(digits: str, parts: int, allow_signed: bool) -> Iterator[list[str]]:
                 break  # longer heads keep the leading zero
             continue
         for rest in _cuts(digits[i:], parts - 1, allow_signed):
-            yield [head, *rest]
+            out.append((head, *rest))
+    return tuple(out)
 
 
 def _valid_piece(p: str, allow_signed: bool) -> bool:
@@ -124,12 +127,12 @@ def split_runs(chunks: Sequence[str], n: int, allow_signed: bool = False) -> Ite
                 continue
             for cut in _cuts(chunks[k], parts, allow_signed):
                 for tail in rec(k + 1, left - parts):
-                    yield cut + tail
+                    yield [*cut, *tail]
 
     yield from rec(0, n)
 
 
-def _fill_local(r: Reading, cells: list[Cell], eqs: list[Equation], integer: bool) -> bool:
+def _fill_local(r: Reading, cells: list[Cell], eqs: Sequence[Equation], integer: bool) -> bool:
     """Fill unknowns of one reading from row-local equations. False if the reading is impossible
     (a filled value would be negative or fractional) or a fully known equation fails while the
     reading has cells that were not printed (placements must honour the identities)."""
@@ -175,33 +178,55 @@ def _holds(e: Equation, val: dict[Cell, Value]) -> bool:
 
 
 def build_readings(slot: Slot, integer: bool, runtogether: bool, allow_signed: bool,
-                   local_eqs: list[Equation], lead: int = 0, trail: int = 0) -> None:
+                   local_eqs: Sequence[Equation], lead: int = 0, trail: int = 0) -> None:
     """Candidate readings of one slot from its tokens (see the module docstring)."""
     n = len(slot.cells)
     toks = [t for t in slot.tokens if t.kind in (NUMBER, BLANK)]
     if runtogether and any(t.kind == NUMBER for t in toks):
         nums = [t for t in toks if t.kind == NUMBER]
+        digits = [len(t.text.lstrip("-").replace(".", "")) for t in nums]
+        idx = {c: i for i, c in enumerate(slot.cells)}
+        # a run-together row prints every cell, so a local equation is a plain sum over the cut
+        checks = [([idx[c] for c in e.lhs], [idx[c] for c in e.rhs]) for e in local_eqs]
         readings: list[Reading] = []
-        for k, cut in enumerate(split_runs([t.text for t in nums], n, allow_signed)):
-            if k >= MAX_SPLITS:
+        ok: list[Reading] = []
+        n_cuts = 0
+        for cut in split_runs([t.text for t in nums], n, allow_signed):
+            n_cuts += 1
+            if n_cuts > MAX_SPLITS:
                 slot.note = "too many ways to split the digits"
                 slot.readings = []
                 return
-            # map each piece back to the token it came from
-            owner: list[Token] = []
-            for t in nums:
-                owner_len = 0
-                while len(owner) < n and owner_len < len(t.text.lstrip("-").replace(".", "")):
-                    owner.append(t)
-                    owner_len += len(cut[len(owner) - 1].lstrip("-").replace(".", ""))
             vals: list[Value] = [parse_number(p, integer) for p in cut]
-            readings.append(Reading(vals, ["printed"] * n, list(owner[:n]) + [None] * (n - len(owner)), [None] * n))
-        if len(readings) > 1 or (len(nums) < n):
+            fits = None not in vals and all(sum(vals[i] for i in lhs) == sum(vals[i] for i in rhs)  # type: ignore[misc]
+                                            for lhs, rhs in checks)
+            if not fits and local_eqs and None not in vals:
+                continue  # only kept when no cut fits, and then none is kept
+            # map each piece back to the token it came from
+            owner: list[Token | None] = []
+            pos = 0
+            for t, width in zip(nums, digits):
+                used = 0
+                while pos < n and used < width:
+                    owner.append(t)
+                    used += len(cut[pos].lstrip("-").replace(".", ""))
+                    pos += 1
+            owner += [None] * (n - len(owner))
+            r = Reading(vals, ["printed"] * n, owner[:n], [None] * n)
+            if not local_eqs:
+                readings.append(r)  # nothing to check: every cut stays, in order
+            elif fits:
+                ok.append(r)
+            elif _fill_local(r, slot.cells, local_eqs, integer) and all(_holds(e, dict(zip(slot.cells, r.values))) for e in local_eqs):
+                ok.append(r)
+            else:
+                readings.append(r)
+        if n_cuts > 1 or (len(nums) < n):
             slot.note = "digits run together"
-        ok = [r for r in readings if _fill_local(r, slot.cells, local_eqs, integer)
-              and all(_holds(e, dict(zip(slot.cells, r.values))) for e in local_eqs)]
-        if ok or not local_eqs:
-            slot.readings = ok if ok else readings
+        if not local_eqs:
+            slot.readings = readings
+        elif ok:
+            slot.readings = ok
         else:
             # no cut satisfies the row's own identity: either the print broke it or a blank cell
             # vanished from the run; the digits cannot tell which
@@ -285,6 +310,17 @@ def build_readings(slot: Slot, integer: bool, runtogether: bool, allow_signed: b
     slot.readings = readings
 
 
+@lru_cache(maxsize=4096)
+def _eqs_by_slot(eqs: tuple[Equation, ...], layout: tuple[tuple[str, tuple[Cell, ...]], ...]) -> dict[str, list[Equation]]:
+    """The equations touching each slot (memoised per table layout; the result is read-only)."""
+    slot_of = {c: key for key, cells in layout for c in cells}
+    out: dict[str, list[Equation]] = {}
+    for e in eqs:
+        for k in {slot_of[c] for c in e.cells if c in slot_of}:
+            out.setdefault(k, []).append(e)
+    return out
+
+
 @dataclass(slots=True)
 class Solved:
     cells: dict[Cell, CellResult]
@@ -292,7 +328,7 @@ class Solved:
     consistent: bool  # a reading satisfying every equation was found (or nothing needed one)
 
 
-def solve(slots: list[Slot], eqs: list[Equation], integer: bool = True) -> Solved:
+def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> Solved:
     """Choose one reading per slot so that every equation holds; see the module docstring."""
     notes: list[tuple[str, str]] = []
     fixed: dict[Cell, Value] = {}
@@ -302,11 +338,7 @@ def solve(slots: list[Slot], eqs: list[Equation], integer: bool = True) -> Solve
             fixed.update(zip(s.cells, s.readings[0].values))
         elif len(s.readings) > 1:
             multi.append(s)
-    cell_slots: dict[Cell, Slot] = {c: s for s in slots for c in s.cells}
-    eqs_by_slot: dict[str, list[Equation]] = {}
-    for e in eqs:
-        for k in {cell_slots[c].key for c in e.cells if c in cell_slots}:
-            eqs_by_slot.setdefault(k, []).append(e)
+    eqs_by_slot = _eqs_by_slot(tuple(eqs), tuple((s.key, tuple(s.cells)) for s in slots)) if eqs else {}
 
     solutions: list[dict[str, int]] = []
     nodes = 0
@@ -314,7 +346,51 @@ def solve(slots: list[Slot], eqs: list[Equation], integer: bool = True) -> Solve
     if multi:
         # summary rows first so the column equations close early, then the rest in print order
         multi.sort(key=lambda s: (len(s.readings) > 1 and s.key not in ("new_received", "carried_over", "outcome_total", "carried_forward"), 0))
-        val = dict(fixed)
+        # Each equation keeps running sums of its known cells and counts of its unknown ones, so
+        # choosing a reading updates and tests only the equations that touch its slot, in O(1) each.
+        eq_list = list(eqs)
+        lsum = [0.0] * len(eq_list)
+        rsum = [0.0] * len(eq_list)
+        lunk = [0] * len(eq_list)
+        runk = [0] * len(eq_list)
+        where: dict[Cell, list[tuple[int, bool]]] = {}  # cell -> (equation, on the left side)
+        for ei, e in enumerate(eq_list):
+            for side_left, cells in ((True, e.lhs), (False, e.rhs)):
+                for c in cells:
+                    v = fixed.get(c)
+                    if v is None:  # blank, not printed, a slot without readings, or not yet chosen
+                        if side_left:
+                            lunk[ei] += 1
+                        else:
+                            runk[ei] += 1
+                    elif side_left:
+                        lsum[ei] += v
+                    else:
+                        rsum[ei] += v
+                    where.setdefault(c, []).append((ei, side_left))
+        incidence = [[where.get(c, []) for c in s.cells] for s in multi]
+        touched = [sorted({ei for inc in incs for ei, _ in inc}) for incs in incidence]
+
+        def apply(i: int, values: list[Value], sign: int) -> None:
+            for inc, v in zip(incidence[i], values):
+                if v is None:
+                    continue
+                for ei, side_left in inc:
+                    if side_left:
+                        lsum[ei] += sign * v
+                        lunk[ei] -= sign
+                    else:
+                        rsum[ei] += sign * v
+                        runk[ei] -= sign
+
+        def holds(ei: int) -> bool:
+            # as _holds: broken only when surely broken (values are non-negative)
+            lu, ru = lunk[ei], runk[ei]
+            if not lu and not ru:
+                return lsum[ei] == rsum[ei]
+            if not lu and rsum[ei] > lsum[ei]:
+                return False
+            return not (not ru and lsum[ei] > rsum[ei])
 
         def rec(i: int, chosen: dict[str, int]) -> bool:
             nonlocal nodes
@@ -328,15 +404,14 @@ def solve(slots: list[Slot], eqs: list[Equation], integer: bool = True) -> Solve
                 nodes += 1
                 if nodes > MAX_NODES:
                     return False
-                for c, v in zip(s.cells, r.values):
-                    val[c] = v
-                if all(_holds(e, val) for e in eqs_by_slot.get(s.key, [])):
+                apply(i, r.values, 1)
+                if all(holds(ei) for ei in touched[i]):
                     chosen[s.key] = k
                     if not rec(i + 1, chosen) and (nodes > MAX_NODES or len(solutions) >= MAX_SOLUTIONS):
+                        apply(i, r.values, -1)
                         return False
                     del chosen[s.key]
-            for c in s.cells:
-                val.pop(c, None)
+                apply(i, r.values, -1)
             return True
 
         rec(0, {})
@@ -386,7 +461,7 @@ def solve(slots: list[Slot], eqs: list[Equation], integer: bool = True) -> Solve
     return Solved(out, notes, consistent)
 
 
-def _propagate(out: dict[Cell, CellResult], eqs: list[Equation], integer: bool) -> None:
+def _propagate(out: dict[Cell, CellResult], eqs: Sequence[Equation], integer: bool) -> None:
     """Fill blank or missing cells that one equation determines (exactly one unknown)."""
     changed = True
     while changed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from .codes import (
@@ -17,7 +18,7 @@ from .codes import (
     T4_ROWS,
     t3_rows_for,
 )
-from .identities import equations, row_local
+from .identities import Equation, equations, row_local
 from .solve import Reading, Slot, Solved, build_readings, solve
 from .tokens import BLANK, LABEL, NUMBER, Token
 
@@ -26,6 +27,7 @@ from .tokens import BLANK, LABEL, NUMBER, Token
 class Group:
     labels: list[Token]
     values: list[Token] = field(default_factory=list)
+    first: int = 0  # index of the first label in the token stream
 
     @property
     def text(self) -> str:
@@ -46,12 +48,13 @@ class TableResult:
 
 def groups_from(tokens: list[Token], start: int, stop: int) -> list[Group]:
     out: list[Group] = []
-    for t in tokens[start:stop]:
+    for i in range(start, min(stop, len(tokens))):
+        t = tokens[i]
         if t.kind == LABEL:
             if out and not out[-1].values:
                 out[-1].labels.append(t)
             else:
-                out.append(Group([t]))
+                out.append(Group([t], [], i))
         elif out:
             out[-1].values.append(t)
     return out
@@ -79,8 +82,27 @@ def _spacers(groups: list[Group], ncols: int) -> tuple[int, int]:
     return (min(leads) if leads else 0, min(trails) if trails else 0)
 
 
+@lru_cache(maxsize=None)
+def _row_local(template: str) -> dict[str, list[Equation]]:
+    return row_local(equations("t3", template))
+
+
 _T3_STOP = re.compile(r"行政复议|行政诉讼|存在的主要问题|^五、")
 _FIRST_LEAF = T3_ROW_INDEX["granted"]
+
+
+@lru_cache(maxsize=65536)
+def _t3_row_match(text: str, current: int) -> int:
+    """Index of the 表三 row a label names, after row ``current`` (the last pattern that matches
+    wins); -1 if none. Memoised: the same labels recur in every report."""
+    match = -1
+    for k in range(current + 1, len(T3_ROWS)):
+        rd = T3_ROWS[k]
+        if rd.code == "outcome_total" and current < _FIRST_LEAF:
+            continue
+        if rd.pattern.search(text):
+            match = k
+    return match
 
 
 def find_t3(tokens: list[Token]) -> int | None:
@@ -99,15 +121,9 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
     for g in groups_from(tokens, start, len(tokens)):
         text = g.text
         if current >= T3_ROW_INDEX["carried_forward"] or (current >= 0 and _T3_STOP.search(text) and "本年" not in text):
-            stop = tokens.index(g.labels[0])
+            stop = g.first
             break
-        match = -1
-        for k in range(current + 1, len(T3_ROWS)):
-            rd = T3_ROWS[k]
-            if rd.code == "outcome_total" and current < _FIRST_LEAF:
-                continue
-            if rd.pattern.search(text):
-                match = k
+        match = _t3_row_match(text, current)
         if match < 0:
             if any(v.kind == NUMBER for v in g.values):
                 unmatched.append(g)
@@ -122,7 +138,7 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
     res.runtogether = _runtogether(groups)
     lead, trail = (0, 0) if res.runtogether else _spacers(groups, len(T3_COLS))
     eqs = equations("t3", template)
-    local = row_local(eqs)
+    local = _row_local(template)
     slots: list[Slot] = []
     for code in t3_rows_for(template):
         cells = [(code, c) for c in T3_COLS]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .normalise import compact, normalise
-from .read import Document, Line
+from .read import Document
 
 LABEL, NUMBER, BLANK = "L", "N", "B"
 
@@ -39,10 +39,37 @@ class Token:
     glued: bool = False  # number printed against label text, no separator
 
 
-def _scan_cell(norm: str, raw: str, line: Line, out: list[Token]) -> None:
+# What one cell scans to, without its position: (kind, text, raw, unit, glued) per token.
+Scanned = tuple[tuple[str, str, str, "str | None", bool], ...]
+_SCAN_CACHE: dict[tuple[str, bool], Scanned] = {}
+_SCAN_CACHE_MAX = 200_000
+_CACHEABLE_LEN = 80  # table cells and labels repeat across reports; long prose lines do not
+
+
+def scan(cell: str, traditional: bool) -> Scanned:
+    """The tokens of one printed cell (memoised: a corpus prints the same labels and small numbers
+    over and over, so most cells are scanned once per process)."""
+    key = (cell, traditional)
+    hit = _SCAN_CACHE.get(key)
+    if hit is not None:
+        return hit
+    out: list[tuple[str, str, str, str | None, bool]] = []
+    _scan_cell(normalise(cell, traditional), cell, out)
+    res = tuple(out)
+    if len(cell) <= _CACHEABLE_LEN:
+        if len(_SCAN_CACHE) >= _SCAN_CACHE_MAX:
+            _SCAN_CACHE.clear()
+        _SCAN_CACHE[key] = res
+    return res
+
+
+def _scan_cell(norm: str, raw: str, out: list[tuple[str, str, str, str | None, bool]]) -> None:
     s = norm.strip()
+    if s.isdigit() and s.isascii():  # the common case: one plain number
+        out.append((NUMBER, s, raw.strip(), None, False))
+        return
     if s in BLANK_MARKS:
-        out.append(Token(BLANK, "", raw.strip(), line.line, line.page))
+        out.append((BLANK, "", raw.strip(), None, False))
         return
     if _THOUSANDS.match(s):
         s = s.replace(",", "")
@@ -71,7 +98,7 @@ def _scan_cell(norm: str, raw: str, line: Line, out: list[Token]) -> None:
         kind, text, unit = pieces[i]
         if kind == "n":
             glued = (i > 0 and pieces[i - 1][0] == "t") or (i + 1 < n and pieces[i + 1][0] == "t")
-            out.append(Token(NUMBER, text, raw.strip() if single_number else text, line.line, line.page, unit, glued))
+            out.append((NUMBER, text, raw.strip() if single_number else text, unit, glued))
             i += 1
         elif kind == "w":
             i += 1
@@ -84,7 +111,7 @@ def _scan_cell(norm: str, raw: str, line: Line, out: list[Token]) -> None:
             # an enumerator digit followed by text is a label; a label followed by digits stops
             label = compact("".join(buf))
             if label:
-                out.append(Token(LABEL, label, "".join(buf).strip(), line.line, line.page))
+                out.append((LABEL, label, "".join(buf).strip(), None, False))
             i = j
 
 
@@ -94,8 +121,10 @@ def tokenize(doc: Document, traditional: bool, start: int = 0, stop: int | None 
     out: list[Token] = []
     for line in doc.lines[start:stop]:
         line_tokens: list[Token] = []
+        ln, page = line.line, line.page
         for cell in line.cells:
-            _scan_cell(normalise(cell, traditional), cell, line, line_tokens)
+            for kind, text, raw, unit, glued in scan(cell, traditional):
+                line_tokens.append(Token(kind, text, raw, ln, page, unit, glued))
         last_label = max((k for k, t in enumerate(line_tokens) if t.kind == LABEL), default=-1)
         if last_label > 0:
             line_tokens = [t for k, t in enumerate(line_tokens) if not (t.kind == BLANK and k < last_label)]
