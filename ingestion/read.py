@@ -64,12 +64,14 @@ def decode(data: bytes) -> tuple[str, str]:
         utf8_error = exc
     try:
         return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        gb_error = exc
     # A truncated multi-byte tail is common in scrapes: accept a file that is valid but for its
     # last few bytes, and say so through the replacement character.
     if utf8_error.start >= len(data) - 3:
         return data.decode("utf-8", errors="replace"), "utf-8"
+    if gb_error.start >= len(data) - 3:
+        return data.decode("gb18030", errors="replace"), "gb18030"
     raise ReadError(f"not UTF-8 nor GB18030 text (invalid byte at offset {utf8_error.start})")
 
 

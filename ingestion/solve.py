@@ -458,7 +458,31 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
                           + (f", {n_amb} cells ambiguous" if n_amb else "")))
     consistent = bool(solutions) or not multi
     _propagate(out, eqs, integer)
+    _distrust_contradicted(out, eqs, notes)
     return Solved(out, notes, consistent)
+
+
+def _distrust_contradicted(out: dict[Cell, CellResult], eqs: Sequence[Equation], notes: list[tuple[str, str]]) -> None:
+    """An identity filled or placed a cell, yet another identity breaks with that value: the table
+    does not obey its identities (a printed error elsewhere), so the fill is not evidence. Such
+    cells become ``ambiguous`` with the rejected value as their candidate; printed cells stay."""
+    suspect: dict[Cell, str] = {}
+    for e in eqs:
+        vals = [out[c].value if c in out else None for c in e.cells]
+        if None in vals:
+            continue
+        ls = sum(out[c].value for c in e.lhs)  # type: ignore[misc]
+        rs = sum(out[c].value for c in e.rhs)  # type: ignore[misc]
+        if ls == rs:
+            continue
+        for c in e.cells:
+            if out[c].status == "inferred":
+                suspect.setdefault(c, f"{e.identity} {e.key}")
+    for c, why in suspect.items():
+        r = out[c]
+        out[c] = CellResult(None, "ambiguous", r.token, None, (r.value,))
+        notes.append((c[0], f"{c[0]}/{c[1]}: {r.rule or 'the identities'} gave {r.value}, but {why} is then broken; "
+                            "the table breaks its identities, so the value is not certain"))
 
 
 def _propagate(out: dict[Cell, CellResult], eqs: Sequence[Equation], integer: bool) -> None:

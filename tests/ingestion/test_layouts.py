@@ -113,3 +113,36 @@ def test_real_pdf_tables(tmp_path: object) -> None:
     r = parse_bytes((CORPUS / "real" / "huaian-2024.pdf").read_bytes(), "huaian-2024.pdf")
     cell = next(c for c in r.cells if c.row == "unable.needs_creation" and c.col == "natural_person")
     assert (cell.value, cell.page) == (11, 5)  # the row continues on the next page
+
+
+def test_gb18030_cut_inside_a_character_is_read() -> None:
+    text = "青山县人民政府办公室2021年政府信息公开工作年度报告\n一、本年新收政府信息公开申请数量 | 3\n结束语：计"
+    data = text.encode("gb18030")[:-1]  # a crawler stopped inside the last two-byte character
+    decoded, enc = decode(data)
+    assert enc == "gb18030" and decoded.endswith("\ufffd") and "本年新收" in decoded
+
+
+def test_fill_contradicted_by_another_identity_is_not_trusted() -> None:
+    """A row printed natural_person one too high (breaking I2/I3) and the scrape lost its total:
+    I2 alone would fill total = sum, and I3 then breaks in the total column. The fill is no
+    evidence of what was printed, so the cell is ambiguous, never a silent guess."""
+    data, truth = _report("pipe", seed=5)
+    t3 = truth.t3
+    row = next(r for r in t3 if r.startswith("denied.") and t3[r]["total"] == 0)
+    lines = data.decode("utf-8").splitlines()
+    k = next(i for i, ln in enumerate(lines) if _label_of(row) in ln)
+    cells = lines[k].rstrip(" |").split(" | ")
+    assert cells[-1] == "0"
+    first = len(cells) - 7
+    cells[first] = str(int(cells[first]) + 1)  # natural_person printed one too high
+    lines[k] = " | ".join(cells[:-1]) + " |"  # and the total cell lost in scraping
+    r = parse_bytes("\n".join(lines).encode("utf-8"), "r.txt")
+    got = {(c.table, c.row, c.col): c for c in r.cells}
+    assert got[("t3", row, "total")].status == "ambiguous" and got[("t3", row, "total")].value is None
+    assert any("is then broken" in i.message for i in r.issues)
+
+
+def _label_of(row: str) -> str:
+    from ingestion.codes import T3_ROW_BY_CODE
+
+    return T3_ROW_BY_CODE[row].label.split(".")[-1][:6]
