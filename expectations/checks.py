@@ -12,13 +12,18 @@ from dataclasses import dataclass
 
 from ingestion.identities import IDENTITIES
 
-BATCH_CELLS_QUERY = """
+# The cells of the ingest being validated, with their report's context. The gate runner materialises
+# it once per ingest as dq.batch_cells (every check reads it several times: GX counts, GX samples, and
+# the runner stores every failing row), and the GX batch asset reads that table.
+BATCH_CELLS_SQL = """
 select c.report_id, c.table_id, c.row_code, c.col_code, c.value, c.status, r.agency, r.year,
        r.template_t2, r.template_t3, r.prose_applications, r.prose_reviews
 from raw.report_cells c
 join raw.reports r on r.report_id = c.report_id
 where r.ingest_id in (select ingest_id from dq.current_batch)
 """.strip()
+
+BATCH_CELLS_QUERY = "select * from dq.batch_cells"
 
 BATCH_REPORTS_QUERY = """
 select r.* from raw.reports r where r.ingest_id in (select ingest_id from dq.current_batch)
@@ -49,45 +54,58 @@ def identity_query(identity: str) -> str:
     key_axis = "col" if identity in ("I1", "I3") else "row"
     num = f"coalesce({_NUM.format(v='s.value')}, '?')"
     return f"""
-with cells as (select * from {{batch}}),
-terms as (select * from ref.identity_terms where identity = '{identity}'),
-reports as (
-    select report_id, any_value(agency) as agency, any_value(year) as year,
-           coalesce(any_value(template_t3), '2021') as template_t3
-    from cells group by report_id
+with terms as (select * from ref.identity_terms where identity = '{identity}'),
+sizes as (  -- terms per side of each equation: a term with no cell at all is unknown too
+    select table_id, template, eq_key, count(*) filter (where side = 'lhs') as n_lhs,
+           count(*) filter (where side = 'rhs') as n_rhs
+    from terms group by all
 ),
 sides as (
-    select r.report_id, r.agency, r.year, t.table_id, t.eq_key, t.side, t.term, c.value
-    from reports r
-    join terms t on t.template = r.template_t3 or t.template = 'any'
-    left join cells c on c.report_id = r.report_id and c.table_id = t.table_id
-        and c.row_code = t.row_code and c.col_code = t.col_code
+    select c.report_id, c.agency, c.year, t.table_id, t.template, t.eq_key, t.side, t.term, c.value
+    from {{batch}} c
+    join terms t on t.table_id = c.table_id and t.row_code = c.row_code and t.col_code = c.col_code
+        and (t.template = coalesce(c.template_t3, '2021') or t.template = 'any')
 ),
 equations as (
-    select s.report_id, any_value(s.agency) as agency, any_value(s.year) as year, s.table_id, s.eq_key,
-           count(*) as n_terms, count(s.value) as n_known, count(*) filter (where s.side = 'rhs') as n_rhs,
-           count(*) filter (where s.side = 'lhs' and s.value is null) as lhs_unknown,
-           count(*) filter (where s.side = 'rhs' and s.value is null) as rhs_unknown,
+    select s.report_id, any_value(s.agency) as agency, any_value(s.year) as year, s.table_id, s.template,
+           s.eq_key, any_value(z.n_rhs) as n_rhs,
+           any_value(z.n_lhs) - count(s.value) filter (where s.side = 'lhs') as lhs_unknown,
+           any_value(z.n_rhs) - count(s.value) filter (where s.side = 'rhs') as rhs_unknown,
            sum(s.value) filter (where s.side = 'lhs') as lhs,
-           sum(s.value) filter (where s.side = 'rhs') as rhs,
-           string_agg({num}, ' + ' order by s.term) filter (where s.side = 'lhs') as lhs_terms,
-           string_agg({num}, ' + ' order by s.term) filter (where s.side = 'rhs') as rhs_terms
+           sum(s.value) filter (where s.side = 'rhs') as rhs
     from sides s
-    group by s.report_id, s.table_id, s.eq_key
+    join sizes z on z.table_id = s.table_id and z.template = s.template and z.eq_key = s.eq_key
+    group by s.report_id, s.table_id, s.template, s.eq_key
+),
+broken as (
+    select * from equations e
+    where (e.lhs_unknown = 0 and e.rhs_unknown = 0 and e.lhs <> e.rhs)
+       or (e.lhs_unknown = 0 and e.rhs_unknown > 0 and coalesce(e.rhs, 0) > e.lhs)
+       or (e.rhs_unknown = 0 and e.lhs_unknown > 0 and coalesce(e.lhs, 0) > e.rhs)
+),
+-- the printed arithmetic, written out only for the equations that break (a few among millions);
+-- a term without a value (blank, ambiguous, not printed) shows as ?
+written as (
+    select b.report_id, b.table_id, b.eq_key,
+           string_agg({num}, ' + ' order by t.term) filter (where t.side = 'lhs') as lhs_terms,
+           string_agg({num}, ' + ' order by t.term) filter (where t.side = 'rhs') as rhs_terms
+    from broken b
+    join terms t on t.table_id = b.table_id and t.template = b.template and t.eq_key = b.eq_key
+    left join {{batch}} s on s.report_id = b.report_id and s.table_id = t.table_id and s.row_code = t.row_code
+        and s.col_code = t.col_code
+    group by b.report_id, b.table_id, b.eq_key
 )
 select e.report_id, e.table_id,
        {"null" if key_axis == "col" else "e.eq_key"} as row_code,
        {"e.eq_key" if key_axis == "col" else "null"} as col_code,
        e.lhs, e.rhs,
        coalesce(e.agency, '?') || ' ' || coalesce(cast(e.year as varchar), '?') || ' · {identity} · '
-           || coalesce(k.label_zh, e.eq_key) || ': ' || e.lhs_terms || ' ≠ ' || e.rhs_terms
+           || coalesce(k.label_zh, e.eq_key) || ': ' || w.lhs_terms || ' ≠ ' || w.rhs_terms
            || case when e.rhs_unknown > 0 then ' ≥ ' || ({_NUM.format(v="coalesce(e.rhs, 0)")})
                    when e.n_rhs > 2 then ' = ' || ({_NUM.format(v="e.rhs")}) else '' end as message
-from equations e
+from broken e
+join written w on w.report_id = e.report_id and w.table_id = e.table_id and w.eq_key = e.eq_key
 left join ref.codes k on k.table_id = e.table_id and k.axis = '{key_axis}' and k.code = e.eq_key
-where (e.n_known = e.n_terms and e.lhs <> e.rhs)
-   or (e.lhs_unknown = 0 and e.rhs_unknown > 0 and coalesce(e.rhs, 0) > e.lhs)
-   or (e.rhs_unknown = 0 and e.lhs_unknown > 0 and coalesce(e.lhs, 0) > e.rhs)
 """
 
 
@@ -157,18 +175,22 @@ X2_QUERY = f"""
 with batch as (select distinct report_id, agency, year from {{batch}} where template_t2 = '2021'),
 {_PICKS},
 {_PAIRS},
+t2v as (
+    select report_id, row_code as item,
+           max(value) filter (where col_code = 'in_force') as in_force,
+           max(value) filter (where col_code = 'issued') as issued,
+           max(value) filter (where col_code = 'repealed') as repealed
+    from raw.report_cells
+    where table_id = 't2' and row_code in ('rules', 'normative_documents')
+      and report_id in (select later_id from pairs union select earlier_id from pairs)
+    group by all
+),
 vals as (
-    select p.*, item.row_code as item,
-           max(c.value) filter (where c.report_id = p.later_id and c.col_code = 'in_force') as in_force,
-           max(c.value) filter (where c.report_id = p.earlier_id and c.col_code = 'in_force') as prev_in_force,
-           max(c.value) filter (where c.report_id = p.later_id and c.col_code = 'issued') as issued,
-           max(c.value) filter (where c.report_id = p.later_id and c.col_code = 'repealed') as repealed
+    select p.*, l.item, l.in_force, e.in_force as prev_in_force, l.issued, l.repealed
     from pairs p
     join raw.reports ro on ro.report_id = p.other_id and ro.template_t2 = '2021'
-    cross join (select unnest(['rules', 'normative_documents']) as row_code) item
-    join raw.report_cells c on c.report_id in (p.later_id, p.earlier_id) and c.table_id = 't2'
-        and c.row_code = item.row_code
-    group by all
+    join t2v l on l.report_id = p.later_id
+    join t2v e on e.report_id = p.earlier_id and e.item = l.item
 )
 select batch_report as report_id, 't2' as table_id, item as row_code, 'in_force' as col_code,
        in_force as lhs, prev_in_force + issued - repealed as rhs,

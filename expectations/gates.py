@@ -1,7 +1,8 @@
 """Run the quality gates on one ingest and store what they found in the warehouse.
 
-1. ``dq.current_batch`` names the ingest; the GX batch assets select only its reports, so each ingest
-   validates what it loaded, not the whole warehouse again.
+1. ``dq.current_batch`` names the ingest and ``dq.batch_cells`` holds its cells (materialised once);
+   the GX batch assets select only these, so each ingest validates what it loaded, not the whole
+   warehouse again.
 2. The GX checkpoint runs the three suites (identities, schema, soft) and updates the Data Docs.
 3. Every failing row of every row-level check goes to ``dq.validation_results`` (report, check,
    row/col, both sides, message) — the same SQL text GX ran, executed here in full because GX keeps at
@@ -19,7 +20,7 @@ import duckdb
 
 from ingestion.settings import Settings
 
-from .checks import BATCH_CELLS_QUERY, CHECKS
+from .checks import BATCH_CELLS_QUERY, BATCH_CELLS_SQL, CHECKS
 
 DEFAULT_THRESHOLD = float(os.environ.get("XXGK_BAD_SHARE_THRESHOLD", "0.2"))
 
@@ -108,6 +109,7 @@ def run_gates(ingest_id: str, settings: Settings | None = None, threshold: float
     os.environ["XXGK_WAREHOUSE"] = str(st.warehouse)  # the GX datasource reads ${XXGK_WAREHOUSE}
     with duckdb.connect(str(st.warehouse)) as con:
         con.execute("create or replace table dq.current_batch as select ?::varchar as ingest_id", [ingest_id])
+        con.execute(f"create or replace table dq.batch_cells as {BATCH_CELLS_SQL}")
         row = con.execute("select count(*) from raw.reports where ingest_id = ?", [ingest_id]).fetchone()
     out = GateOutcome(ingest_id, int(row[0]) if row else 0)
 
