@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 
@@ -14,7 +15,8 @@ def archive_file(src: Path, archive: Path) -> tuple[str, Path]:
     dest = archive / digest[:2] / (digest + src.suffix.lower())
     if not dest.exists():
         dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_suffix(dest.suffix + ".part")
+        # a name of its own per writer: two threads archiving identical bytes must not share a temp file
+        tmp = dest.with_name(f"{dest.name}.{os.getpid()}-{threading.get_ident()}.part")
         tmp.write_bytes(data)
         os.replace(tmp, dest)  # atomic: a crash never leaves a half-written archive entry
         dest.chmod(0o444)

@@ -37,7 +37,7 @@ def new_ingest_id() -> str:
 def report_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files under the given paths that can be reports (ground-truth sidecars and dot files skipped)."""
     for p in paths:
-        path = Path(p)
+        path = Path(p).resolve()  # once per root: the files below are absolute without a realpath each
         if path.is_dir():
             for f in sorted(path.rglob("*")):
                 if f.is_file() and _candidate(f):
@@ -76,11 +76,14 @@ def register(con: duckdb.DuckDBPyConnection, paths: list[str], settings: Setting
     t0 = time.perf_counter()
     files = list(report_files(paths))
     rows: list[tuple[str, str, str]] = []
-    for k, f in enumerate(files, 1):
-        digest, dest = archive_file(f, settings.archive)
-        rows.append((digest, str(f.resolve()), str(dest)))
-        if progress and (k % 500 == 0 or k == len(files)):
-            progress("archive", k, len(files))
+    # reading, hashing and writing release the GIL: a few threads keep the disk and both cores busy
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as threads:
+        for k, (f, (digest, dest)) in enumerate(zip(files, threads.map(lambda f: archive_file(f, settings.archive), files)), 1):
+            rows.append((digest, str(f), str(dest)))
+            if progress and (k % 500 == 0 or k == len(files)):
+                progress("archive", k, len(files))
     stats = IngestStats(ingest_id, [str(p) for p in paths], files=len(files))
     stats.new_sources = record_sources(con, rows, ingest_id)
     con.execute("insert or replace into raw.ingests values (?, now(), null, ?, ?, ?, 0, ?)",
@@ -101,6 +104,14 @@ def _parse_job(job: tuple[str, str]) -> Any:
     return parse_rows(*job)
 
 
+def parse_chunk(jobs: list[tuple[str, str]]) -> tuple[Any, Any, Any]:
+    """(path, source) jobs → validated (reports, cells, issues) frames. Runs in a worker: the rows
+    become columns there, in parallel, and cross back to the parent as Arrow buffers."""
+    from .facts import frames
+
+    return frames([_parse_job(j) for j in jobs])
+
+
 def parse_many(jobs: list[tuple[str, str]], workers: int, pool: Any = None) -> list[Any]:
     """(path, source) jobs parsed in parallel (the parser is pure), results in input order.
 
@@ -117,10 +128,48 @@ def parse_many(jobs: list[tuple[str, str]], workers: int, pool: Any = None) -> l
         return list(own.map(_parse_job, jobs, chunksize=chunksize))
 
 
+CHUNK = 250  # reports per worker task
+INFLIGHT_PER_WORKER = 3  # tasks queued per worker: parsing runs ahead of loading, memory stays bounded
+
+
+def _frames_stream(jobs: list[tuple[str, str]], workers: int) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
+    """(reports parsed, frames) per chunk, in order. With several workers the chunks are parsed by a
+    fork pool while the caller loads earlier ones: at most workers × INFLIGHT_PER_WORKER chunks wait."""
+    chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    if workers <= 1 or len(jobs) < 2 * CHUNK:
+        for c in chunks:
+            yield len(c), parse_chunk(c)
+        return
+    import multiprocessing as mp
+    from collections import deque
+
+    # spawn, not fork: the workers build Polars frames, and a forked child inherits the parent's
+    # Polars/DuckDB thread pools in a state that can deadlock
+    with mp.get_context("spawn").Pool(workers) as pool:
+        queue: deque[tuple[int, Any]] = deque()
+        todo = iter(chunks)
+        for c in todo:
+            queue.append((len(c), pool.apply_async(parse_chunk, (c,))))
+            if len(queue) >= workers * INFLIGHT_PER_WORKER:
+                break
+        while queue:
+            n, fut = queue.popleft()
+            nxt = next(todo, None)
+            if nxt is not None:
+                queue.append((len(nxt), pool.apply_async(parse_chunk, (nxt,))))
+            yield n, fut.get()
+
+
 def parse_pending(con: duckdb.DuckDBPyConnection, ingest_id: str, workers: int | None = None,
                   batch_size: int = 5000, progress: Progress | None = None) -> tuple[int, dict[str, float]]:
-    """Parse and load every registered report not loaded at this parser version; returns (count, timings)."""
-    from .facts import frames
+    """Parse and load every registered report not loaded at this parser version; returns (count, timings).
+
+    Workers parse chunks into Arrow-backed frames; this process loads them in batches of about
+    ``batch_size`` reports (one transaction each) while the workers parse the next chunks. The
+    timings are wall-clock: ``parse_s`` waiting for parsed chunks, ``load_s`` loading.
+    """
+    import polars as pl
+
     from .gazetteer import locate
     from .warehouse import load, pending, upsert_agencies, write_reference
 
@@ -128,33 +177,41 @@ def parse_pending(con: duckdb.DuckDBPyConnection, ingest_id: str, workers: int |
     todo = pending(con, PARSER_VERSION)
     workers = workers or os.cpu_count() or 1
     timings = {"parse_s": 0.0, "load_s": 0.0}
+    archived = {rid: path for rid, path, _ in todo}
     done = 0
-    pool = None
-    if workers > 1 and len(todo) >= 50:
-        import multiprocessing as mp
+    held: list[tuple[Any, Any, Any]] = []
+    held_n = 0
 
-        pool = mp.get_context("fork").Pool(workers)
-    try:
-        for start in range(0, len(todo), batch_size):
-            chunk = todo[start:start + batch_size]
-            t0 = time.perf_counter()
-            # read the archived bytes, but name the user's path in provenance and messages
-            parsed = parse_many([(archived, source) for _, archived, source in chunk], workers, pool)
-            t1 = time.perf_counter()
-            reports, cells, issues = frames(parsed)
-            load(con, reports, cells, issues, {rid: archived for rid, archived, _ in chunk}, ingest_id)
-            known = {r[0] for r in con.execute("select agency from raw.agencies").fetchall()}
-            new_agencies = [a for a in reports.get_column("agency").unique().to_list() if a and a not in known]
-            upsert_agencies(con, locate(new_agencies))
-            timings["parse_s"] += t1 - t0
-            timings["load_s"] += time.perf_counter() - t1
-            done += len(chunk)
-            if progress:
-                progress("parse", done, len(todo))
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+    def flush() -> None:
+        nonlocal held, held_n, done
+        if not held:
+            return
+        t1 = time.perf_counter()
+        reports, cells, issues = (pl.concat([h[k] for h in held], rechunk=False) for k in range(3))
+        load(con, reports, cells, issues, {rid: archived[rid] for rid in reports.get_column("report_id").to_list()},
+             ingest_id)
+        known = {r[0] for r in con.execute("select agency from raw.agencies").fetchall()}
+        new_agencies = [a for a in reports.get_column("agency").unique().to_list() if a and a not in known]
+        upsert_agencies(con, locate(new_agencies))
+        timings["load_s"] += time.perf_counter() - t1
+        done += held_n
+        held, held_n = [], 0
+        if progress:
+            progress("parse", done, len(todo))
+
+    # read the archived bytes, but name the user's path in provenance and messages
+    stream = _frames_stream([(path, source) for _, path, source in todo], workers)
+    while True:
+        t0 = time.perf_counter()
+        item = next(stream, None)
+        timings["parse_s"] += time.perf_counter() - t0
+        if item is None:
+            break
+        held.append(item[1])
+        held_n += item[0]
+        if held_n >= batch_size:
+            flush()
+    flush()
     con.execute("update raw.ingests set n_parsed = ?, finished_at = now() where ingest_id = ?", [done, ingest_id])
     return done, {k: round(v, 3) for k, v in timings.items()}
 

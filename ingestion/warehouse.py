@@ -2,6 +2,12 @@
 
 Loading is idempotent: a report's rows are replaced by report_id, so the same files twice give the
 same warehouse. ``raw.report_sources`` keeps every path a report_id was seen under.
+
+The fact tables carry no primary-key index: at national scale (tens of millions of cells) an ART
+index costs gigabytes of memory and most of the load time. Their keys hold by construction — each
+batch is checked for duplicate keys before loading (``facts.Schema.validate``) and a report's old
+rows are deleted in the same transaction — and are tested again by the schema gate
+(``schema.unique_cell``) and dbt.
 """
 
 from __future__ import annotations
@@ -22,11 +28,10 @@ create table if not exists raw.reports (
   n_issues integer, bytes bigint, prose_applications bigint, prose_reviews bigint, archived_path varchar, ingest_id varchar, loaded_at timestamp);
 create table if not exists raw.report_cells (
   report_id varchar, table_id varchar, row_code varchar, col_code varchar, value double, text varchar,
-  status varchar, rule varchar, unit varchar, line integer, page integer,
-  primary key (report_id, table_id, row_code, col_code));
+  status varchar, rule varchar, unit varchar, line integer, page integer);
 create table if not exists raw.parse_issues (
   report_id varchar, seq integer, severity varchar, code varchar, table_id varchar, row_code varchar,
-  col_code varchar, line integer, message varchar, primary key (report_id, seq));
+  col_code varchar, line integer, message varchar);
 create table if not exists raw.report_sources (report_id varchar, source_path varchar, archived_path varchar,
   first_seen timestamp, ingest_id varchar, primary key (report_id, source_path));
 create table if not exists raw.ingests (ingest_id varchar primary key, started_at timestamp, finished_at timestamp,
@@ -73,9 +78,12 @@ def load(con: duckdb.DuckDBPyConnection, reports: pl.DataFrame, cells: pl.DataFr
         con.register("new_reports", reports)
         con.register("new_cells", cells)
         con.register("new_issues", issues)
-        con.execute("delete from raw.report_cells where report_id in (select report_id from new_reports)")
-        con.execute("delete from raw.parse_issues where report_id in (select report_id from new_reports)")
-        con.execute("delete from raw.reports where report_id in (select report_id from new_reports)")
+        again = con.execute("select count(*) from raw.reports where report_id in (select report_id from new_reports)"
+                            ).fetchone()
+        if again and again[0]:  # re-parsed reports (a new parser version): replace their rows
+            con.execute("delete from raw.report_cells where report_id in (select report_id from new_reports)")
+            con.execute("delete from raw.parse_issues where report_id in (select report_id from new_reports)")
+            con.execute("delete from raw.reports where report_id in (select report_id from new_reports)")
         con.execute("insert into raw.reports select * exclude (loaded_at), now() from new_reports")
         con.execute("insert into raw.report_cells select * from new_cells")
         con.execute("insert into raw.parse_issues select * from new_issues")
