@@ -103,14 +103,17 @@ def _peak_rss_mb() -> float:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .generate import generate
+    from .generate import corpus_matches, generate
 
     corpus = Path(args.corpus or f"bench/corpus-{args.n}-{args.seed}")
-    files = sorted(str(p) for p in corpus.glob("*") if not p.name.endswith(".truth.json")) if corpus.is_dir() else []
-    if len(files) != args.n:
+    files = sorted(str(p) for p in corpus.glob("*") if not p.name.endswith(".truth.json") and not p.name.startswith("."))
+    if not corpus_matches(corpus, args.n, args.seed):
+        import shutil
+
+        shutil.rmtree(corpus, ignore_errors=True)
         t = time.perf_counter()
         generate(corpus, args.n, args.seed)
-        files = sorted(str(p) for p in corpus.glob("*") if not p.name.endswith(".truth.json"))
+        files = sorted(str(p) for p in corpus.glob("*") if not p.name.endswith(".truth.json") and not p.name.startswith("."))
         print(f"generated {len(files)} reports in {time.perf_counter() - t:.1f}s → {corpus}")
     total_bytes = sum(os.path.getsize(f) for f in files)
     results: dict[str, Any] = {"n": len(files), "mb": round(total_bytes / 1e6, 1)}

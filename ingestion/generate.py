@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import random
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from collections.abc import Iterator
 
 from .codes import (
     T2_ITEMS,
@@ -28,13 +30,52 @@ from .codes import (
 LAYOUTS = ("pipe", "cell_per_line", "cell_per_line_spaced", "tabs_lost_cell", "markdown", "html",
            "run_together", "traditional", "gbk")
 DEFECTS = ("identity_broken", "blanks", "pre_2019", "not_a_report", "truncated")
+GENERATOR_VERSION = "2"  # bump when the same seed renders different reports; written to <out>/.generator
+STAMP = ".generator"
+
+
+def corpus_matches(out: Path, n: int, seed: int) -> bool:
+    """Whether ``out`` already holds the corpus ``generate(out, n, seed)`` would write."""
+    stamp = out / STAMP
+    return stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == f"{GENERATOR_VERSION} {n} {seed}"
 
 _PLACES = ["临川", "安远", "青山", "白石", "清河", "云溪", "丰城", "永和", "宁远", "长乐", "新民", "柳江", "桃源", "金溪",
            "凤台", "平阳", "东湖", "西峰", "南岭", "北辰", "双流", "玉泉", "红星", "石门", "龙泉", "华容", "岳西", "太和"]
-_PROVINCE_CITY = [("江西省", "抚州市"), ("湖南省", "衡阳市"), ("河南省", "平顶山市"), ("福建省", "三明市"), ("辽宁省", "阜新市"),
-                  ("江苏省", "淮安市"), ("四川省", "成都市"), ("安徽省", "六安市"), ("浙江省", "温州市"), ("广西壮族自治区", "柳州市")]
-_UNITS = ["县人民政府办公室", "县人民政府", "区人民政府", "市人民政府办公室", "县财政局", "县自然资源局", "区教育局",
-          "县卫生健康委员会", "镇人民政府", "乡人民政府", "街道办事处", "县市场监督管理局"]
+# Agencies are real county-level divisions (from the adcodes cpca ships: nothing downloaded) with a
+# unit of each; so the gazetteer locates generated agencies as it locates real ones.
+_COUNTY_UNITS = ["人民政府", "人民政府办公室", "发展和改革局", "教育局", "公安局", "民政局", "司法局", "财政局",
+                 "人力资源和社会保障局", "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局", "水利局",
+                 "农业农村局", "商务局", "文化和旅游局", "卫生健康委员会", "退役军人事务局", "应急管理局", "审计局",
+                 "市场监督管理局", "统计局", "医疗保障局", "林业局"]
+_TOWN_UNITS = ["镇人民政府", "乡人民政府", "街道办事处"]
+
+
+@lru_cache(maxsize=1)
+def _counties() -> tuple[str, ...]:
+    """County-level division names (adcode digits 5–6 not 00), from cpca's bundled table."""
+    import csv
+    from importlib.resources import files
+
+    with files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    names = {r["name"] for r in rows if len(r["adcode"]) >= 6 and r["adcode"][4:6] != "00"
+             and r["name"].endswith(("县", "区", "市", "旗")) and r["name"] not in ("市辖区", "县")}
+    return tuple(sorted(names))
+
+
+def _agency_names(rng: random.Random) -> Iterator[str]:
+    """Distinct agency names, in random order: every county × unit, then townships of a county."""
+    names = [c + u for c in _counties() for u in _COUNTY_UNITS]
+    rng.shuffle(names)
+    yield from names
+    towns = [c + p + u for c in _counties() for p in _PLACES for u in _TOWN_UNITS]
+    rng.shuffle(towns)
+    yield from towns
+    k = 0
+    while True:  # beyond ~1.7 million reports: numbered offices, still distinct
+        k += 1
+        yield f"{_counties()[k % len(_counties())]}第{k}办事处"
+
 
 # pinyin glosses a converter glued behind some traditional characters
 _GLOSS = {"發": "fā", "結": "jié", "據": "jù", "關": "guān", "應": "yīng", "轉": "zhuǎn", "護": "hù", "務": "wù",
@@ -67,8 +108,10 @@ def _skewed(rng: random.Random, scale: int, p_zero: float) -> int:
     return int(rng.expovariate(1 / max(scale, 1))) + (1 if rng.random() < 0.5 else 0)
 
 
-def figures(rng: random.Random, template_t3: str, template_t2: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """Random figures that satisfy I1–I5 exactly."""
+def figures(rng: random.Random, template_t3: str, template_t2: str, prev: dict[str, Any] | None = None
+            ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Random figures that satisfy I1–I5 exactly. ``prev``: the same agency's previous year
+    ({"carried_forward": {col: n}, "in_force": {item: n}}), continued as X1 and X2 require."""
     size = rng.choice([1, 3, 10, 40, 200, 1500])
     leaves = t3_leaves_for(template_t3)
     t3: dict[str, dict[str, int]] = {r: {} for r in t3_rows_for(template_t3)}
@@ -76,7 +119,7 @@ def figures(rng: random.Random, template_t3: str, template_t2: str) -> tuple[dic
         scale = size if c == "natural_person" else max(1, size // 20)
         pz = 0.1 if c == "natural_person" else 0.7
         new = _skewed(rng, scale, pz)
-        carried = _skewed(rng, max(1, scale // 10), 0.6)
+        carried = prev["carried_forward"][c] if prev else _skewed(rng, max(1, scale // 10), 0.6)  # X1
         forward = rng.randint(0, (new + carried) // 4) if new + carried else 0
         done = new + carried - forward
         weights = [rng.random() ** 3 if rng.random() < 0.6 else 0.0 for _ in leaves]
@@ -110,7 +153,12 @@ def figures(rng: random.Random, template_t3: str, template_t2: str) -> tuple[dic
                 v = _skewed(rng, size * 2, 0.3)
             t2[item][m] = v
         if item in ("rules", "normative_documents") and template_t2 == "2021":
-            t2[item]["in_force"] = int(t2[item]["in_force"]) + int(t2[item]["issued"])
+            before = prev["in_force"].get(item) if prev else None
+            if before is None:
+                t2[item]["in_force"] = int(t2[item]["in_force"]) + int(t2[item]["issued"])
+            else:  # X2: in force now = in force last year + issued − repealed
+                t2[item]["repealed"] = min(int(t2[item]["repealed"]), before + int(t2[item]["issued"]))
+                t2[item]["in_force"] = before + int(t2[item]["issued"]) - int(t2[item]["repealed"])
     return t2, t3, t4
 
 
@@ -196,6 +244,13 @@ _PROSE_TAIL = ["五、存在的主要问题及改进情况", "一是公开内容
                "六、其他需要报告的事项", "本年度未收取信息处理费。", "网站地图 | 联系我们 | 隐私声明", "分享到：微信 微博"]
 
 
+@lru_cache(maxsize=1)
+def _s2t() -> Any:
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
 def render(layout: str, truth: Truth, t2: Any, t3: Any, t4: Any, blank: set[str], rng: random.Random) -> bytes:
     tmpl2, tmpl3 = truth.templates["t2"], truth.templates["t3"]
     rows = table_rows(t2, t3, t4, tmpl2, tmpl3, blank)
@@ -251,9 +306,7 @@ def render(layout: str, truth: Truth, t2: Any, t3: Any, t4: Any, blank: set[str]
             lines.append("\t".join(labels + ([""] if kind == "row" and len(vals) == 7 or kind == "row" and len(vals) == 6 else []) + vals) + "\t")
     text = "\n".join(head + lines + _PROSE_TAIL) + "\n"
     if layout == "traditional":
-        import opencc
-
-        text = opencc.OpenCC("s2t").convert(text)
+        text = _s2t().convert(text)
         text = "".join(ch + (f"({_GLOSS[ch]})" if ch in _GLOSS and rng.random() < 0.5 else "") for ch in text)
     if layout == "gbk":
         return text.encode("gbk")
@@ -314,21 +367,36 @@ def generate(out: Path, n: int, seed: int = 0, defect_share: float = 0.15) -> li
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     truths: list[Truth] = []
+    # agencies report for runs of consecutive years, so X1/X2 have neighbours to compare
+    names = _agency_names(rng)
+    plan: list[tuple[str, int]] = []
+    while len(plan) < n:
+        agency = next(names)
+        span = rng.choice([1, 1, 2, 3, 4, 5, 6, 7])
+        start = rng.randint(2019, 2025 - span + 1)
+        plan += [(agency, y) for y in range(start, start + span)]
+    history: dict[str, tuple[int, str, dict[str, Any], dict[str, Any]]] = {}  # agency → last year's figures
     for i in range(n):
         layout = LAYOUTS[i % len(LAYOUTS)]
         defect = rng.choice(DEFECTS) if rng.random() < defect_share else None
-        year = rng.randint(2019, 2025)
+        agency, year = plan[i]
         tmpl3 = "2019" if year <= 2020 else "2021"
         tmpl2 = tmpl3 if rng.random() > 0.05 else ("2021" if tmpl3 == "2019" else tmpl3)
         if tmpl3 == "2019" and tmpl2 == "2021":
-            year = 2021  # hybrid: 2021 表二 with an undivided （六）
-        prov, city = rng.choice(_PROVINCE_CITY)
-        unit = rng.choice(_UNITS)
-        place = rng.choice(_PLACES)
-        agency = (city + place + unit) if unit.startswith(("镇", "乡", "街道")) else (place + unit if rng.random() < 0.5 else city[:-1] + "市" + place + unit[1:] if unit.startswith("县") else place + unit)
+            tmpl2 = "2019"  # a hybrid needs a 2021 表二 in a 2019 year: only the 2021 report itself can be one
+        if year == 2021 and tmpl3 == "2021" and rng.random() < 0.05:
+            tmpl3 = "2019"  # hybrid: 2021 表二 with an undivided （六）
         name = f"{i:06d}_{layout}"
         truth = Truth(name, layout, defect, agency, year, {"t2": tmpl2, "t3": tmpl3}, ["ok"])
-        t2, t3, t4 = figures(rng, tmpl3, tmpl2)
+        last = history.get(agency)
+        prev = None
+        if last is not None and last[0] == year - 1:
+            _, prev_t2_tmpl, prev_t2, prev_t3 = last
+            prev = {"carried_forward": {c: prev_t3["carried_forward"][c] for c in T3_COLS[:-1]},
+                    "in_force": {k: int(prev_t2[k]["in_force"]) for k in ("rules", "normative_documents")
+                                 if prev_t2_tmpl == "2021" and k in prev_t2 and "in_force" in prev_t2[k]}}
+        t2, t3, t4 = figures(rng, tmpl3, tmpl2, prev)
+        history[agency] = (year, tmpl2, t2, t3)
         blank: set[str] = set()
         if defect == "identity_broken":
             leaf = rng.choice(t3_leaves_for(tmpl3))
@@ -368,4 +436,5 @@ def generate(out: Path, n: int, seed: int = 0, defect_share: float = 0.15) -> li
         (out / (name + ext)).write_bytes(data)
         (out / (name + ".truth.json")).write_text(json.dumps(truth.as_json(), ensure_ascii=False), encoding="utf-8")
         truths.append(truth)
+    (out / STAMP).write_text(f"{GENERATOR_VERSION} {n} {seed}\n", encoding="utf-8")
     return truths

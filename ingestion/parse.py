@@ -207,8 +207,20 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
         res.issues.append(Issue("info" if "ambiguous" not in msg else "warning", "solver", msg, table, key or None))
     if tr.runtogether:
         res.issues.append(Issue("info", "digits_run_together", "cells printed without separators; split by the identities", table))
+    tainted: set[tuple[str, str]] = set()
+    if cut_token is not None and table in ("t3", "t4"):
+        # the last number may be cut short; a value an identity derived with it is as unsure
+        cut_cells = {k for k, cr in tr.solved.cells.items() if cr.token is cut_token and cr.value is not None}
+        for e in equations(table, tr.template or "2021") if cut_cells else ():
+            if cut_cells & set(e.cells):
+                tainted.update(c for c in e.cells if tr.solved.cells[c].status == "inferred"
+                               and tr.solved.cells[c].token is None)
     for row, col in order:
         cr = tr.solved.cells[(row, col)]
+        if (row, col) in tainted:
+            res.issues.append(Issue("warning", "truncated", f"{table} {row}/{col}: {cr.rule} derived {cr.value} "
+                                    "from a number the file's end may have cut short", table, row, col))
+            cr = type(cr)(None, "ambiguous", cr.token, None, (cr.value,) if cr.value is not None else ())
         tok = cr.token
         label = tr.label_of.get(row)
         value = cr.value

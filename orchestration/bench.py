@@ -31,13 +31,12 @@ def bench(n: int, seed: int = 7, workers: int = 0, workdir: Path | None = None) 
     for sub in ("archive", "warehouse.duckdb", "reports"):
         p = work / sub
         shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
-    from ingestion.generate import generate
+    from ingestion.generate import corpus_matches, generate
     from ingestion.pipeline import new_ingest_id, parse_pending, register
     from ingestion.settings import Settings
     from ingestion.warehouse import connect
 
-    have = len([p for p in corpus.glob("*") if not p.name.endswith(".truth.json")]) if corpus.is_dir() else 0
-    if have != n:
+    if not corpus_matches(corpus, n, seed):
         shutil.rmtree(corpus, ignore_errors=True)
         t = time.perf_counter()
         generate(corpus, n, seed)

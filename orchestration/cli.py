@@ -96,10 +96,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from orchestration.bench import bench
 
     results: dict[str, Any] = bench(args.n, args.seed, args.workers, Path(args.workdir) if args.workdir else None)
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
-        print(f"written {args.json}")
+    out = Path(args.json or f"bench/results/pipeline-{args.n}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"written {out}")
     return 0
 
 
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--seed", type=int, default=7)
     b.add_argument("--workers", type=int, default=0)
     b.add_argument("--workdir", help="where corpus and warehouse go (default bench/work-N)")
-    b.add_argument("--json", default="bench/results/pipeline.json")
+    b.add_argument("--json", default=None, help="default: bench/results/pipeline-<n>.json")
     b.set_defaults(func=cmd_bench)
     return run_cli(ap, argv)
 
