@@ -12,6 +12,7 @@ rows are deleted in the same transaction — and are tested again by the schema 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -49,9 +50,16 @@ create table if not exists dq.validation_results (
 """
 
 
+MEMORY_LIMIT = os.environ.get("XXGK_DUCKDB_MEMORY", "1GB")
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection with the DDL applied. DuckDB's buffer pool is capped (XXGK_DUCKDB_MEMORY, default
+    1GB; a database instance setting, so the gates' connections share it): it spills rather than
+    holding the whole warehouse in memory at national scale."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
+    con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
     con.execute(DDL)
     return con
 

@@ -44,42 +44,50 @@ def bench(n: int, seed: int = 7, workers: int = 0, workdir: Path | None = None) 
     st = Settings.from_env()
     ingest_id = new_ingest_id()
     rows: list[tuple[str, float]] = []
+    rss: dict[str, tuple[float, float]] = {}  # stage → peak RSS (main, children) once it finished
     con = connect(st.warehouse)
     t = time.perf_counter()
     register(con, [str(corpus)], st, ingest_id)
     rows.append(("archive + registry", time.perf_counter() - t))
+    rss[rows[-1][0]] = _rss_mb()
     _, timings = parse_pending(con, ingest_id, workers or None)
     rows.append((f"parse ({workers or os.cpu_count()} workers)", timings["parse_s"]))
+    rss[rows[-1][0]] = _rss_mb()
     rows.append(("load raw.* (DuckDB, Arrow)", timings["load_s"]))
+    rss[rows[-1][0]] = rss[rows[-2][0]] = _rss_mb()  # parse and load overlap: one figure for both
     con.close()
     from expectations.gates import run_gates
 
     t = time.perf_counter()
     gates = run_gates(ingest_id, st)
     rows.append(("quality gates (GX + dq.*)", time.perf_counter() - t))
+    rss[rows[-1][0]] = _rss_mb()
     dbt_manifest()
     t = time.perf_counter()
     subprocess.run([str(Path(sys.executable).with_name("dbt")), "build", "--quiet", "--profiles-dir",
                     str(DBT_PROJECT_DIR)], cwd=DBT_PROJECT_DIR, check=True, env={**os.environ, **OFFLINE_ENV})
     rows.append(("dbt build (models + tests)", time.perf_counter() - t))
+    rss[rows[-1][0]] = _rss_mb()
     from expectations.report import build_report
 
     t = time.perf_counter()
     build_report(ingest_id, st)
     rows.append(("report (HTML)", time.perf_counter() - t))
+    rss[rows[-1][0]] = _rss_mb()
     total = sum(s for _, s in rows)
     own, kids = _rss_mb()
     import duckdb
 
     with duckdb.connect(str(st.warehouse), read_only=True) as c:
         cells = c.execute("select count(*) from raw.report_cells").fetchone()[0]  # type: ignore[index]
-    print(f"\n{'stage':32} {'seconds':>9} {'reports/s':>10}")
+    print(f"\n{'stage':32} {'seconds':>9} {'reports/s':>10} {'peak RSS MB (main/child)':>26}")
     for name, secs in rows:
-        print(f"{name:32} {secs:9.2f} {n / secs if secs else 0:10.0f}")
+        own_mb, kid_mb = rss[name]
+        print(f"{name:32} {secs:9.2f} {n / secs if secs else 0:10.0f} {own_mb:>17.0f} / {kid_mb:.0f}")
     print(f"{'total':32} {total:9.2f} {n / total:10.0f}")
     print(f"peak RSS: main process {own} MB, largest child {kids} MB · cells {cells} · "
           f"gates: {sum(c.unexpected for c in gates.checks)} failing rows · warehouse "
           f"{st.warehouse.stat().st_size / 1e6:.0f} MB")
-    return {"n": n, "stages": {k: round(v, 3) for k, v in rows}, "total_s": round(total, 2),
+    return {"n": n, "stages": {k: round(v, 3) for k, v in rows}, "peak_rss_after_stage_mb": rss, "total_s": round(total, 2),
             "reports_per_s": round(n / total, 1), "peak_rss_main_mb": own, "peak_rss_child_mb": kids,
             "cells": cells, "cpu_count": os.cpu_count()}

@@ -19,9 +19,10 @@ def landing_fingerprint() -> tuple[str, int]:
     st = Settings.from_env()
     h = hashlib.sha256()
     n = 0
-    for f in report_files([st.landing]) if st.landing.exists() else []:
+    root = st.landing.resolve()
+    for f in report_files([root]) if root.exists() else []:
         s = f.stat()
-        h.update(f"{f.relative_to(st.landing)}\0{s.st_size}\0{s.st_mtime_ns}\n".encode())
+        h.update(f"{f.relative_to(root)}\0{s.st_size}\0{s.st_mtime_ns}\n".encode())
         n += 1
     return h.hexdigest(), n
 

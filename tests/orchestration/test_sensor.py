@@ -1,0 +1,52 @@
+"""The landing sensor: quiet on an empty or unchanged folder, one run per new state of it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.schedules import landing_sensor
+
+
+@pytest.fixture
+def landing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path / "landing"
+    d.mkdir()
+    monkeypatch.setenv("XXGK_LANDING", str(d))
+    return d
+
+
+def _tick(cursor: str | None = None) -> dg.SensorResult | dg.SkipReason:
+    return landing_sensor(dg.build_sensor_context(cursor=cursor))  # type: ignore[no-any-return]
+
+
+def test_empty_landing_is_skipped(landing: Path) -> None:
+    out = _tick()
+    assert isinstance(out, dg.SkipReason) and "empty" in (out.skip_message or "")
+
+
+def test_one_run_per_state_of_the_folder(landing: Path) -> None:
+    (landing / "a.txt").write_text("报告", encoding="utf-8")
+    (landing / "a.truth.json").write_text("{}", encoding="utf-8")  # sidecars are not reports
+    first = _tick()
+    assert isinstance(first, dg.SensorResult) and len(first.run_requests or []) == 1
+    req = first.run_requests[0]  # type: ignore[index]
+    assert req.run_key == first.cursor and req.tags["xxgk/landing_files"] == "1"
+
+    again = _tick(first.cursor)
+    assert isinstance(again, dg.SkipReason) and "no change among 1 files" in (again.skip_message or "")
+
+    (landing / "sub").mkdir()
+    (landing / "sub" / "b.html").write_text("<html></html>", encoding="utf-8")
+    grown = _tick(first.cursor)
+    assert isinstance(grown, dg.SensorResult) and grown.cursor != first.cursor
+    assert grown.run_requests[0].tags["xxgk/landing_files"] == "2"  # type: ignore[index]
+
+    # a file rewritten in place (same name) is a new state too
+    st = (landing / "a.txt").stat()
+    os.utime(landing / "a.txt", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    touched = _tick(grown.cursor)
+    assert isinstance(touched, dg.SensorResult) and touched.cursor not in (first.cursor, grown.cursor)
