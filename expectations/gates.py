@@ -108,6 +108,7 @@ def run_gates(ingest_id: str, settings: Settings | None = None, threshold: float
     t0 = time.perf_counter()
     st = settings or Settings.from_env()
     os.environ["XXGK_WAREHOUSE"] = str(st.warehouse)  # the GX datasource reads ${XXGK_WAREHOUSE}
+    os.environ.setdefault("XXGK_DUCKDB_MEMORY", MEMORY_LIMIT)  # and ${XXGK_DUCKDB_MEMORY}
     with duckdb.connect(str(st.warehouse)) as con:
         con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
         con.execute("create or replace table dq.current_batch as select ?::varchar as ingest_id", [ingest_id])

@@ -97,7 +97,9 @@ def build(context: Any | None = None) -> Any:
     if context.variables.progress_bars != ProgressBarsConfig(globally=False):
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         context.variables.save()
-    url = "duckdb:///${XXGK_WAREHOUSE}"
+    # the buffer-pool cap of ingestion.warehouse, for GX's own connection too (duckdb_engine passes URL
+    # parameters to DuckDB as config)
+    url = "duckdb:///${XXGK_WAREHOUSE}?memory_limit=${XXGK_DUCKDB_MEMORY}"
     ds = _existing(context.data_sources, DATASOURCE)
     if ds is None or str(getattr(ds.connection_string, "template_str", ds.connection_string)) != url:
         ds = context.data_sources.add_or_update_sql(name=DATASOURCE, connection_string=url)

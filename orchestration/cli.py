@@ -103,6 +103,43 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_latency(args: argparse.Namespace) -> int:
+    """One new report dropped into a warehouse that already holds others: ``xxgk ingest FILE`` timed end to
+    end in a fresh process (start-up, archive, parse, gates, dbt marts, report), then checked in the marts."""
+    import hashlib
+    import subprocess
+    import tempfile
+
+    import duckdb
+
+    from ingestion.generate import generate
+    from ingestion.settings import Settings
+
+    st = Settings.from_env()
+    if not st.warehouse.exists():
+        print(f"no warehouse at {st.warehouse}: run `make run` (or point XXGK_WAREHOUSE at one) first", file=sys.stderr)
+        return 2
+    with duckdb.connect(str(st.warehouse), read_only=True) as con:
+        before = con.execute("select count(*) from raw.reports").fetchone()[0]  # type: ignore[index]
+    tmp = Path(tempfile.mkdtemp(prefix="xxgk-latency-"))
+    generate(tmp, 1, seed=time.time_ns() % 2**31, defect_share=0.0)
+    new = next(f for f in tmp.iterdir() if not f.name.endswith(".truth.json") and not f.name.startswith("."))
+    rid = hashlib.sha256(new.read_bytes()).hexdigest()
+    t = time.perf_counter()
+    proc = subprocess.run([str(Path(sys.executable).with_name("xxgk")), "ingest", str(new)], capture_output=True,
+                          text=True, env=os.environ.copy())
+    secs = time.perf_counter() - t
+    with duckdb.connect(str(st.warehouse), read_only=True) as con:
+        in_marts = con.execute("select count(*) from marts.report_quality where report_id = ?", [rid]).fetchone()[0]  # type: ignore[index]
+        ingest = con.execute("select ingest_id from raw.reports where report_id = ?", [rid]).fetchone()
+    page = st.reports / "latest" / "index.html"
+    in_report = bool(ingest) and page.exists() and ingest[0] in page.read_text(encoding="utf-8")  # type: ignore[index]
+    print(f"one new report into a warehouse of {before} reports: `xxgk ingest FILE` took {secs:.1f} s "
+          f"(exit {proc.returncode}); in marts.report_quality: {bool(in_marts)}; in data/reports/latest: {in_report}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0 if proc.returncode == 0 and in_marts and in_report else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     ap, sub = build_parser()
     for name, func, text in (("run", cmd_run, "the main job on the bundled example data (generated when landing "
@@ -127,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--workdir", help="where corpus and warehouse go (default bench/work-N)")
     b.add_argument("--json", default=None, help="default: bench/results/pipeline-<n>.json")
     b.set_defaults(func=cmd_bench)
+    lat = sub.add_parser("bench-latency", help="time one new report from `xxgk ingest FILE` to the marts and the report")
+    lat.set_defaults(func=cmd_latency)
     return run_cli(ap, argv)
 
 
