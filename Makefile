@@ -39,8 +39,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/xxgk bench --n $(or $(N),10000)
 
+# the UI and daemon on the same instance as `make run` (data/dagster_home, telemetry off in its dagster.yaml)
 dev: $(STAMP)
-	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	$(BIN)/python -c "from orchestration.env import prepare; prepare()"
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster_home} $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb data/reports data/archive data/dagster_home

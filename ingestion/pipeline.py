@@ -86,7 +86,8 @@ def register(con: duckdb.DuckDBPyConnection, paths: list[str], settings: Setting
                 progress("archive", k, len(files))
     stats = IngestStats(ingest_id, [str(p) for p in paths], files=len(files))
     stats.new_sources = record_sources(con, rows, ingest_id)
-    con.execute("insert or replace into raw.ingests values (?, now(), null, ?, ?, ?, 0, ?)",
+    con.execute("insert or replace into raw.ingests (ingest_id, started_at, finished_at, paths, n_files, "
+                "n_new_sources, n_parsed, parser_version) values (?, now(), null, ?, ?, ?, 0, ?)",
                 [ingest_id, "\n".join(stats.paths), stats.files, stats.new_sources, PARSER_VERSION])
     stats.timings["archive_s"] = round(time.perf_counter() - t0, 3)
     return stats

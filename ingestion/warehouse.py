@@ -61,13 +61,32 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
     con.execute(DDL)
+    migrate(con)
     return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Add the columns a warehouse made by an older release lacks (tables are created by DDL, columns
+    only ever added); returns what it added. Rows already loaded keep nulls there, and their parser
+    version makes the next ingest re-parse them."""
+    want = duckdb.connect(":memory:")
+    want.execute(DDL)
+    query = ("select table_schema, table_name, column_name, data_type from information_schema.columns "
+             "where table_schema in ('raw', 'dq') order by table_schema, table_name, ordinal_position")
+    have = {(r[0], r[1], r[2]) for r in con.execute(query).fetchall()}
+    added = []
+    for schema, table, column, dtype in want.execute(query).fetchall():
+        if (schema, table, column) not in have:
+            con.execute(f'alter table {schema}.{table} add column "{column}" {dtype}')
+            added.append(f"{schema}.{table}.{column}")
+    want.close()
+    return added
 
 
 def upsert_agencies(con: duckdb.DuckDBPyConnection, df: pl.DataFrame) -> None:
     if df.height:
         con.register("new_agencies", df)
-        con.execute("insert or replace into raw.agencies select * from new_agencies")
+        con.execute("insert or replace into raw.agencies by name select * from new_agencies")
         con.unregister("new_agencies")
 
 
@@ -92,9 +111,10 @@ def load(con: duckdb.DuckDBPyConnection, reports: pl.DataFrame, cells: pl.DataFr
             con.execute("delete from raw.report_cells where report_id in (select report_id from new_reports)")
             con.execute("delete from raw.parse_issues where report_id in (select report_id from new_reports)")
             con.execute("delete from raw.reports where report_id in (select report_id from new_reports)")
-        con.execute("insert into raw.reports select * exclude (loaded_at), now() from new_reports")
-        con.execute("insert into raw.report_cells select * from new_cells")
-        con.execute("insert into raw.parse_issues select * from new_issues")
+        # by name: a warehouse migrated from an older release has its added columns at the end
+        con.execute("insert into raw.reports by name select * exclude (loaded_at), now() as loaded_at from new_reports")
+        con.execute("insert into raw.report_cells by name select * from new_cells")
+        con.execute("insert into raw.parse_issues by name select * from new_issues")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -113,8 +133,11 @@ def record_sources(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, st
                       orient="row").unique(["report_id", "source_path"])
     before = _count(con, "raw.report_sources")
     con.register("new_sources", df)
-    con.execute("insert or ignore into raw.report_sources select report_id, source_path, archived_path, now(), ? "
-                "from new_sources", [ingest_id])
+    con.execute("insert or ignore into raw.report_sources by name select report_id, source_path, archived_path, "
+                "now() as first_seen, ?::varchar as ingest_id from new_sources", [ingest_id])
+    # rows registered by an older release may lack the archived path: heal them from this run
+    con.execute("update raw.report_sources s set archived_path = n.archived_path from new_sources n "
+                "where s.report_id = n.report_id and s.source_path = n.source_path and s.archived_path is null")
     con.unregister("new_sources")
     return _count(con, "raw.report_sources") - before
 

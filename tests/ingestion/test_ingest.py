@@ -8,6 +8,7 @@ import pytest
 
 from ingestion.generate import generate
 from ingestion.pipeline import ingest
+from tests.corpus import CORPUS
 
 
 def test_ingest_archives_loads_and_is_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,3 +34,28 @@ def test_ingest_archives_loads_and_is_idempotent(tmp_path: Path, monkeypatch: py
     msg = con.execute("select message from raw.parse_issues i join raw.reports r using (report_id) "
                       "where r.status = 'failed'").fetchone()[0]
     assert "broken.pdf" in msg and "PDF" in msg
+
+
+def test_warehouse_of_an_older_release_is_migrated(tmp_path: Path) -> None:
+    """A warehouse whose raw.reports predates later columns gains them, and loading works by name."""
+    import duckdb
+
+    from ingestion.facts import frames
+    from ingestion.pipeline import parse_rows
+    from ingestion.warehouse import connect, load
+
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute("create schema raw")
+        old.execute("create table raw.reports (report_id varchar primary key, source varchar, format varchar, "
+                    "encoding varchar, agency varchar, year integer, template_t2 varchar, template_t3 varchar, "
+                    "status varchar, parser_version varchar, n_cells integer, n_printed integer, n_blank integer, "
+                    "n_inferred integer, n_ambiguous integer, n_issues integer, bytes bigint)")
+    con = connect(path)
+    cols = [r[0] for r in con.execute("select column_name from information_schema.columns "
+                                      "where table_schema = 'raw' and table_name = 'reports'").fetchall()]
+    assert {"ingest_id", "prose_applications", "archived_path", "loaded_at"} <= set(cols)
+    seed = next(p for p in (CORPUS / "seeds").iterdir() if p.name.startswith("000_"))
+    reports, cells, issues = frames([parse_rows(str(seed))])
+    load(con, reports, cells, issues, {reports["report_id"][0]: "a"}, "i1")
+    assert con.execute("select ingest_id, archived_path from raw.reports").fetchall() == [("i1", "a")]
