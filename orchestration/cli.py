@@ -13,7 +13,7 @@ from typing import Any
 from ingestion.cli import build_parser, run_cli
 
 MARTS = ("applications_by_applicant_type", "refusal_reasons", "review_litigation", "active_disclosure",
-         "report_quality", "dim_agency", "carry_over_continuity")
+         "report_quality", "dim_agency", "carry_over_continuity", "region_rollup")
 
 
 def _summary(ok: bool, ingest_id: str, checks: dict[str, bool]) -> None:
