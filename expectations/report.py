@@ -64,6 +64,12 @@ def _bar_chart(rows: list[tuple[str, float, str]], width: int = 560, unit: str =
     return "".join(parts)
 
 
+class Rows(list[tuple[Any, ...]]):
+    """The first rows of a query and how many it has in all (a national ingest has millions)."""
+
+    total: int = 0
+
+
 def _table(headers: list[str], rows: list[tuple[Any, ...]], num_cols: tuple[int, ...] = ()) -> str:
     if not rows:
         return '<p class="note">无 / none</p>'
@@ -72,12 +78,21 @@ def _table(headers: list[str], rows: list[tuple[Any, ...]], num_cols: tuple[int,
     for r in rows[:MAX_ROWS]:
         body.append("<tr>" + "".join(
             f'<td class="num">{_e(v)}</td>' if i in num_cols else f"<td>{_e(v)}</td>" for i, v in enumerate(r)) + "</tr>")
-    more = f'<p class="note">… {len(rows) - MAX_ROWS} more rows in the warehouse</p>' if len(rows) > MAX_ROWS else ""
+    total = rows.total if isinstance(rows, Rows) else len(rows)
+    more = f'<p class="note">… {total - MAX_ROWS} more rows in the warehouse</p>' if total > MAX_ROWS else ""
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
 
 
 def _q(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     return con.execute(sql, params or []).fetchall()
+
+
+def _first(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Rows:
+    """At most MAX_ROWS rows of ``sql`` (fetched with a limit, so memory stays flat) and the full count."""
+    out = Rows(con.execute(f"{sql} limit {MAX_ROWS}", params or []).fetchall())
+    row = con.execute(f"select count(*) from ({sql})", params or []).fetchone()
+    out.total = int(row[0]) if row else 0
+    return out
 
 
 def build_report(ingest_id: str | None = None, settings: Settings | None = None,
@@ -190,31 +205,33 @@ def _render(con: duckdb.DuckDBPyConnection, ingest_id: str, st: Settings, gate: 
         s.append("<p class='note'>无 / none</p>")
 
     s.append("<h2>软检查警告 · Soft-check warnings (X1–X3)</h2>")
-    warns = _q(con, "select v.expectation, v.message, r.source from dq.validation_results v join raw.reports r "
+    warns = _first(con, "select v.expectation, v.message, r.source from dq.validation_results v join raw.reports r "
                     "using (report_id) where v.ingest_id = ? and v.severity = 'warning' order by 1, 2", [ingest_id])
     s.append(_table(["check", "message", "source"], warns))
 
     s.append("<h2>推断与歧义单元格 · Inferred and ambiguous cells</h2>"
              "<p class='note'>inferred: not printed, determined uniquely by the named identity. ambiguous: more than "
              "one reading fits; value left empty, candidates in the parse issues.</p>")
-    cells = _q(con, """select r.agency, r.year, c.table_id, c.row_code, c.col_code, c.status, c.value, c.rule,
+    cells = _first(con, """select r.agency, r.year, c.table_id, c.row_code, c.col_code, c.status, c.value, c.rule,
                               c.text, c.line
                        from raw.report_cells c join raw.reports r using (report_id)
                        where r.ingest_id = ? and c.status in ('inferred', 'ambiguous')
                        order by c.status, r.agency, c.table_id, c.row_code, c.col_code""", [ingest_id])
+    shown = Rows((a, y, TABLE_LABELS.get(t, t)[:3], r, c, st_, "" if v is None else f"{v:g}", ru, tx, ln)
+                 for a, y, t, r, c, st_, v, ru, tx, ln in cells)
+    shown.total = cells.total
     s.append(_table(["agency", "year", "table", "row", "col", "status", "value", "identity", "printed", "line"],
-                    [(a, y, TABLE_LABELS.get(t, t)[:3], r, c, st_, "" if v is None else f"{v:g}", ru, tx, ln)
-                     for a, y, t, r, c, st_, v, ru, tx, ln in cells], (6, 9)))
+                    shown, (6, 9)))
 
     s.append("<h2>解析问题 · Parse issues</h2>")
-    issues = _q(con, """select i.severity, i.code, r.agency, r.year, i.table_id, i.row_code, i.line, i.message,
+    issues = _first(con, """select i.severity, i.code, r.agency, r.year, i.table_id, i.row_code, i.line, i.message,
                                r.source
                         from raw.parse_issues i join raw.reports r using (report_id)
                         where r.ingest_id = ? order by i.severity = 'error' desc, r.source, i.seq""", [ingest_id])
     s.append(_table(["severity", "code", "agency", "year", "table", "row", "line", "message", "source"], issues))
 
     s.append("<h2>本批报告 · Reports of this ingest</h2>")
-    reps = _q(con, """select status, agency, year, template_t2, template_t3, n_printed, n_inferred, n_ambiguous,
+    reps = _first(con, """select status, agency, year, template_t2, template_t3, n_printed, n_inferred, n_ambiguous,
                              n_issues, source from raw.reports where ingest_id = ?
                       order by status, agency, year""", [ingest_id])
     s.append(_table(["status", "agency", "year", "表二", "表三", "printed", "inferred", "ambiguous", "issues",
