@@ -58,3 +58,12 @@ def test_offline_dbt_resource_overrides_what_dagster_dbt_still_uses() -> None:
     from orchestration.resources import dbt_resource
 
     assert dbt_resource()._cli_version.major == 1
+
+
+def test_one_dbt_invocation_per_ingest() -> None:
+    """dbt runs once, after the gates: a blocking dbt check on a raw.* source (an error-severity
+    source test) would make Dagster split the dbt assets around the gates into three invocations."""
+    from orchestration.definitions import defs
+
+    nodes = sorted(n.name for n in defs.resolve_job_def("ingest_job").nodes)
+    assert nodes == ["landing_scan", "parsed_facts", "quality_gates", "reports__quality_report", "xxgk_dbt_models"]
