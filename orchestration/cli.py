@@ -135,7 +135,7 @@ def cmd_latency(args: argparse.Namespace) -> int:
     page = st.reports / "latest" / "index.html"
     in_report = bool(ingest) and page.exists() and ingest[0] in page.read_text(encoding="utf-8")  # type: ignore[index]
     print(f"one new report into a warehouse of {before} reports: `xxgk ingest FILE` took {secs:.1f} s "
-          f"(exit {proc.returncode}); in marts.report_quality: {bool(in_marts)}; in data/reports/latest: {in_report}")
+          f"(exit {proc.returncode}); in marts.report_quality: {bool(in_marts)}; in {st.reports / 'latest'}: {in_report}")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0 if proc.returncode == 0 and in_marts and in_report else 1
 
