@@ -40,10 +40,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def _print_table(res: Any) -> None:
     c = res.counts()
-    print(f"{res.source}\n  status {res.status} · agency {res.agency} · year {res.year} · templates "
-          f"t2={res.templates.get('t2')} t3={res.templates.get('t3')} · report_id {res.report_id[:12]}")
-    print(f"  cells: {len(res.cells)} (printed {c['printed']}, blank {c['blank']}, inferred {c['inferred']}, "
-          f"ambiguous {c['ambiguous']})")
+    print(
+        f"{res.source}\n  status {res.status} · agency {res.agency} · year {res.year} · templates "
+        f"t2={res.templates.get('t2')} t3={res.templates.get('t3')} · report_id {res.report_id[:12]}"
+    )
+    print(
+        f"  cells: {len(res.cells)} (printed {c['printed']}, blank {c['blank']}, inferred {c['inferred']}, "
+        f"ambiguous {c['ambiguous']})"
+    )
     from .codes import T3_COLS
 
     t3 = {(x.row, x.col): x for x in res.cells if x.table == "t3"}
@@ -78,11 +82,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     r = verify_dir(Path(args.dir), args.limit)
     tot = r["totals"]
     judged = tot.get("exact", 0) + tot.get("ambiguous", 0) + tot.get("silent", 0) + tot.get("blank_ok", 0)
-    print(f"reports {tot.get('reports', 0)} · cells {tot.get('cells', 0)} · exact {tot.get('exact', 0)} "
-          f"(of which inferred {tot.get('inferred_ok', 0)}) · ambiguous {tot.get('ambiguous', 0)} · "
-          f"blank as printed {tot.get('blank_ok', 0)} · not emitted {tot.get('not_emitted', 0)} · "
-          f"SILENT ERRORS {tot.get('silent', 0)} · wrong status {tot.get('status_wrong', 0)} · "
-          f"wrong year {tot.get('year_wrong', 0)} · wrong agency {tot.get('agency_wrong', 0)}")
+    print(
+        f"reports {tot.get('reports', 0)} · cells {tot.get('cells', 0)} · exact {tot.get('exact', 0)} "
+        f"(of which inferred {tot.get('inferred_ok', 0)}) · ambiguous {tot.get('ambiguous', 0)} · "
+        f"blank as printed {tot.get('blank_ok', 0)} · not emitted {tot.get('not_emitted', 0)} · "
+        f"SILENT ERRORS {tot.get('silent', 0)} · wrong status {tot.get('status_wrong', 0)} · "
+        f"wrong year {tot.get('year_wrong', 0)} · wrong agency {tot.get('agency_wrong', 0)}"
+    )
     if judged:
         print(f"silent error rate {tot.get('silent', 0) / judged:.2e}")
     for layout, c in r["by_layout"].items():
@@ -106,14 +112,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from .generate import corpus_matches, generate
 
     corpus = Path(args.corpus or f"bench/corpus-{args.n}-{args.seed}")
-    files = sorted(str(p) for p in corpus.glob("*") if not p.name.endswith(".truth.json") and not p.name.startswith("."))
+    files = sorted(
+        str(p) for p in corpus.glob("*") if not p.name.endswith(".truth.json") and not p.name.startswith(".")
+    )
     if not corpus_matches(corpus, args.n, args.seed):
         import shutil
 
         shutil.rmtree(corpus, ignore_errors=True)
         t = time.perf_counter()
         generate(corpus, args.n, args.seed)
-        files = sorted(str(p) for p in corpus.glob("*") if not p.name.endswith(".truth.json") and not p.name.startswith("."))
+        files = sorted(
+            str(p)
+            for p in corpus.glob("*")
+            if not p.name.endswith(".truth.json") and not p.name.startswith(".")
+        )
         print(f"generated {len(files)} reports in {time.perf_counter() - t:.1f}s → {corpus}")
     total_bytes = sum(os.path.getsize(f) for f in files)
     results: dict[str, Any] = {"n": len(files), "mb": round(total_bytes / 1e6, 1)}
@@ -150,7 +162,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     """The parser-only commands (parse, generate, verify, bench); orchestration.cli adds the pipeline ones."""
     ap = argparse.ArgumentParser(prog="xxgk", description="政府信息公开工作年度报告 → DuckDB warehouse")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("parse", help="parse report files; JSON Lines (one object per file) or a readable table")
+    p = sub.add_parser(
+        "parse", help="parse report files; JSON Lines (one object per file) or a readable table"
+    )
     p.add_argument("files", nargs="+")
     p.add_argument("--format", choices=("json", "table"), default="json")
     p.set_defaults(func=cmd_parse)
@@ -166,7 +180,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     v.add_argument("--show", type=int, default=20)
     v.add_argument("--json")
     v.set_defaults(func=cmd_verify)
-    b = sub.add_parser("bench-parse", help="parse throughput (reports/s per core) and peak RSS on a generated corpus")
+    b = sub.add_parser(
+        "bench-parse", help="parse throughput (reports/s per core) and peak RSS on a generated corpus"
+    )
     b.add_argument("--n", type=int, default=10_000)
     b.add_argument("--seed", type=int, default=1)
     b.add_argument("--workers", type=int)

@@ -53,8 +53,16 @@ T3_ROWS: tuple[RowDef, ...] = (
     RowDef("granted", "（一）予以公开", _p(r"予以公开"), True, "granted"),
     RowDef("partly_granted", "（二）部分公开", _p(r"部分公开"), True, "partly_granted"),
     RowDef("denied.state_secret", "1.属于国家秘密", _p(r"国家秘密"), True, "denied"),
-    RowDef("denied.prohibited_by_law", "2.其他法律行政法规禁止公开", _p(r"禁止公开|行政止公开|法律行政法规"), True, "denied"),
-    RowDef("denied.three_securities_one_stability", "3.危及“三安全一稳定”", _p(r"三安全一稳定"), True, "denied"),
+    RowDef(
+        "denied.prohibited_by_law",
+        "2.其他法律行政法规禁止公开",
+        _p(r"禁止公开|行政止公开|法律行政法规"),
+        True,
+        "denied",
+    ),
+    RowDef(
+        "denied.three_securities_one_stability", "3.危及“三安全一稳定”", _p(r"三安全一稳定"), True, "denied"
+    ),
     RowDef("denied.third_party_rights", "4.保护第三方合法权益", _p(r"第三方合法权益"), True, "denied"),
     RowDef("denied.internal_affairs", "5.属于三类内部事务信息", _p(r"内部事务"), True, "denied"),
     RowDef("denied.process_information", "6.属于四类过程性信息", _p(r"过程性信息"), True, "denied"),
@@ -62,15 +70,45 @@ T3_ROWS: tuple[RowDef, ...] = (
     RowDef("denied.administrative_query", "8.属于行政查询事项", _p(r"行政查询"), True, "denied"),
     RowDef("unable.not_held", "1.本机关不掌握相关政府信息", _p(r"不掌握"), True, "unable"),
     RowDef("unable.needs_creation", "2.没有现成信息需要另行制作", _p(r"另行制作|没有现成"), True, "unable"),
-    RowDef("unable.unclear_after_correction", "3.补正后申请内容仍不明确", _p(r"内容仍?不明确"), True, "unable"),
-    RowDef("not_processed.petition_or_complaint", "1.信访举报投诉类申请", _p(r"信访举报|举报投诉"), True, "not_processed"),
+    RowDef(
+        "unable.unclear_after_correction", "3.补正后申请内容仍不明确", _p(r"内容仍?不明确"), True, "unable"
+    ),
+    RowDef(
+        "not_processed.petition_or_complaint",
+        "1.信访举报投诉类申请",
+        _p(r"信访举报|举报投诉"),
+        True,
+        "not_processed",
+    ),
     RowDef("not_processed.duplicate", "2.重复申请", _p(r"重复申请"), True, "not_processed"),
     RowDef("not_processed.publication", "3.要求提供公开出版物", _p(r"公开出版物"), True, "not_processed"),
-    RowDef("not_processed.mass_repetitive", "4.无正当理由大量反复申请", _p(r"大量反复"), True, "not_processed"),
-    RowDef("not_processed.confirmation_or_reissue", "5.要求行政机关确认或重新出具已获取信息", _p(r"确认或重新出具|重新出具"), True, "not_processed"),
+    RowDef(
+        "not_processed.mass_repetitive", "4.无正当理由大量反复申请", _p(r"大量反复"), True, "not_processed"
+    ),
+    RowDef(
+        "not_processed.confirmation_or_reissue",
+        "5.要求行政机关确认或重新出具已获取信息",
+        _p(r"确认或重新出具|重新出具"),
+        True,
+        "not_processed",
+    ),
     RowDef("other", "（六）其他处理", _p(r"其他处理"), True, "other", "2019"),
-    RowDef("other.no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", _p(r"逾期不补正|不补正"), True, "other", "2021"),
-    RowDef("other.unpaid_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", _p(r"缴纳费用|收费通知"), True, "other", "2021"),
+    RowDef(
+        "other.no_correction",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        _p(r"逾期不补正|不补正"),
+        True,
+        "other",
+        "2021",
+    ),
+    RowDef(
+        "other.unpaid_fee",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        _p(r"缴纳费用|收费通知"),
+        True,
+        "other",
+        "2021",
+    ),
     RowDef("other.other", "3.其他", _p(r"(?:^|[^0-9])3[.、]?其他$|^3[.、]其他"), True, "other", "2021"),
     RowDef("outcome_total", "（七）总计", _p(r"\(七\)总计|七[)、]总计|^总计$")),
     RowDef("carried_forward", "四、结转下年度继续办理", _p(r"结转下年度")),
@@ -186,7 +224,11 @@ T2_SIGNED_MEASURES = frozenset({"items_change"})
 T2_DECIMAL_MEASURES = frozenset({"amount_10k_yuan"})
 
 TABLES = ("t2", "t3", "t4")
-TABLE_LABELS = {"t2": "表二 主动公开政府信息情况", "t3": "表三 收到和处理政府信息公开申请情况", "t4": "表四 行政复议、行政诉讼"}
+TABLE_LABELS = {
+    "t2": "表二 主动公开政府信息情况",
+    "t3": "表三 收到和处理政府信息公开申请情况",
+    "t4": "表四 行政复议、行政诉讼",
+}
 
 CELL_STATUSES = ("printed", "blank", "inferred", "ambiguous")
 REPORT_STATUSES = ("ok", "partial", "pre_2019", "not_a_report", "failed")

@@ -112,19 +112,53 @@ def rows_of(res: ParseResult) -> tuple[Any, list[Any], list[Any]]:
     from . import PARSER_VERSION
 
     c = res.counts()
-    report = (res.report_id, res.source, res.format, res.encoding, res.agency, res.year,
-              res.templates.get("t2"), res.templates.get("t3"), res.status, PARSER_VERSION,
-              len(res.cells), c["printed"], c["blank"], c["inferred"], c["ambiguous"], len(res.issues), res.size,
-              res.prose.get("applications"), res.prose.get("reviews"))
-    cells = [(res.report_id, x.table, x.row, x.col, None if x.value is None else float(x.value), x.text, x.status,
-              x.rule, x.unit, x.line, x.page) for x in res.cells]
-    issues = [(res.report_id, k, i.severity, i.code, i.table, i.row, i.col, i.line, i.message)
-              for k, i in enumerate(res.issues)]
+    report = (
+        res.report_id,
+        res.source,
+        res.format,
+        res.encoding,
+        res.agency,
+        res.year,
+        res.templates.get("t2"),
+        res.templates.get("t3"),
+        res.status,
+        PARSER_VERSION,
+        len(res.cells),
+        c["printed"],
+        c["blank"],
+        c["inferred"],
+        c["ambiguous"],
+        len(res.issues),
+        res.size,
+        res.prose.get("applications"),
+        res.prose.get("reviews"),
+    )
+    cells = [
+        (
+            res.report_id,
+            x.table,
+            x.row,
+            x.col,
+            None if x.value is None else float(x.value),
+            x.text,
+            x.status,
+            x.rule,
+            x.unit,
+            x.line,
+            x.page,
+        )
+        for x in res.cells
+    ]
+    issues = [
+        (res.report_id, k, i.severity, i.code, i.table, i.row, i.col, i.line, i.message)
+        for k, i in enumerate(res.issues)
+    ]
     return report, cells, issues
 
 
-def frames(parsed: Sequence[tuple[tuple[object, ...], list[tuple[object, ...]], list[tuple[object, ...]]]]
-           ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def frames(
+    parsed: Sequence[tuple[tuple[object, ...], list[tuple[object, ...]], list[tuple[object, ...]]]],
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Rows of many results → (reports, cells, issues), validated against the declared schemas."""
     reports = REPORTS.frame([p[0] for p in parsed])
     cells = CELLS.frame([row for p in parsed for row in p[1]])
@@ -132,4 +166,3 @@ def frames(parsed: Sequence[tuple[tuple[object, ...], list[tuple[object, ...]], 
     for schema, df in ((REPORTS, reports), (CELLS, cells), (ISSUES, issues)):
         schema.validate(df)
     return reports, cells, issues
-

@@ -12,11 +12,19 @@ import re
 import polars as pl
 
 AGENCY_SCHEMA = {
-    "agency": pl.String, "province": pl.String, "city": pl.String, "county": pl.String, "township": pl.String,
-    "adcode": pl.String, "admin_level": pl.String, "unit_kind": pl.String,
+    "agency": pl.String,
+    "province": pl.String,
+    "city": pl.String,
+    "county": pl.String,
+    "township": pl.String,
+    "adcode": pl.String,
+    "admin_level": pl.String,
+    "unit_kind": pl.String,
 }
 _PLACEHOLDERS = {"县", "市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"}
-_SUFFIX = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|自治县|地区|省|市|区|县|旗|盟)$")
+_SUFFIX = re.compile(
+    r"(?:维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|自治县|地区|省|市|区|县|旗|盟)$"
+)
 _TOWNSHIP = re.compile(r"([^市县区省]{1,8}?(?:镇|乡|街道))")
 _COUNTY_NAME = re.compile(r"^([^市县区省]{1,6}?(?:县|区|旗))")
 _CITY_NAME = re.compile(r"^([^市县区省]{1,6}?(?:市|州|盟))")
@@ -47,8 +55,9 @@ def locate(agencies: list[str]) -> pl.DataFrame:
 
     df = cpca.transform(names)
     rows = []
-    for name, prov, city, county, rest, adcode in zip(names, df["省"], df["市"], df["区"], df["地址"], df["adcode"],
-                                                      strict=True):
+    for name, prov, city, county, rest, adcode in zip(
+        names, df["省"], df["市"], df["区"], df["地址"], df["adcode"], strict=True
+    ):
         prov, city, county = (None if not isinstance(x, str) else x for x in (prov, city, county))
         rest = rest if isinstance(rest, str) else name
         keep_county = _named(county, name)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import random
-from functools import lru_cache
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterator
 
 from .codes import (
     T2_ITEMS,
@@ -27,8 +27,17 @@ from .codes import (
     t3_rows_for,
 )
 
-LAYOUTS = ("pipe", "cell_per_line", "cell_per_line_spaced", "tabs_lost_cell", "markdown", "html",
-           "run_together", "traditional", "gbk")
+LAYOUTS = (
+    "pipe",
+    "cell_per_line",
+    "cell_per_line_spaced",
+    "tabs_lost_cell",
+    "markdown",
+    "html",
+    "run_together",
+    "traditional",
+    "gbk",
+)
 DEFECTS = ("identity_broken", "blanks", "pre_2019", "not_a_report", "truncated")
 GENERATOR_VERSION = "2"  # bump when the same seed renders different reports; written to <out>/.generator
 STAMP = ".generator"
@@ -39,14 +48,66 @@ def corpus_matches(out: Path, n: int, seed: int) -> bool:
     stamp = out / STAMP
     return stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == f"{GENERATOR_VERSION} {n} {seed}"
 
-_PLACES = ["临川", "安远", "青山", "白石", "清河", "云溪", "丰城", "永和", "宁远", "长乐", "新民", "柳江", "桃源", "金溪",
-           "凤台", "平阳", "东湖", "西峰", "南岭", "北辰", "双流", "玉泉", "红星", "石门", "龙泉", "华容", "岳西", "太和"]
+
+_PLACES = [
+    "临川",
+    "安远",
+    "青山",
+    "白石",
+    "清河",
+    "云溪",
+    "丰城",
+    "永和",
+    "宁远",
+    "长乐",
+    "新民",
+    "柳江",
+    "桃源",
+    "金溪",
+    "凤台",
+    "平阳",
+    "东湖",
+    "西峰",
+    "南岭",
+    "北辰",
+    "双流",
+    "玉泉",
+    "红星",
+    "石门",
+    "龙泉",
+    "华容",
+    "岳西",
+    "太和",
+]
 # Agencies are real county-level divisions (from the adcodes cpca ships: nothing downloaded) with a
 # unit of each; so the gazetteer locates generated agencies as it locates real ones.
-_COUNTY_UNITS = ["人民政府", "人民政府办公室", "发展和改革局", "教育局", "公安局", "民政局", "司法局", "财政局",
-                 "人力资源和社会保障局", "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局", "水利局",
-                 "农业农村局", "商务局", "文化和旅游局", "卫生健康委员会", "退役军人事务局", "应急管理局", "审计局",
-                 "市场监督管理局", "统计局", "医疗保障局", "林业局"]
+_COUNTY_UNITS = [
+    "人民政府",
+    "人民政府办公室",
+    "发展和改革局",
+    "教育局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "卫生健康委员会",
+    "退役军人事务局",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "林业局",
+]
 _TOWN_UNITS = ["镇人民政府", "乡人民政府", "街道办事处"]
 
 
@@ -58,8 +119,14 @@ def _counties() -> tuple[str, ...]:
 
     with files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    names = {r["name"] for r in rows if len(r["adcode"]) >= 6 and r["adcode"][4:6] != "00"
-             and r["name"].endswith(("县", "区", "市", "旗")) and r["name"] not in ("市辖区", "县")}
+    names = {
+        r["name"]
+        for r in rows
+        if len(r["adcode"]) >= 6
+        and r["adcode"][4:6] != "00"
+        and r["name"].endswith(("县", "区", "市", "旗"))
+        and r["name"] not in ("市辖区", "县")
+    }
     return tuple(sorted(names))
 
 
@@ -78,8 +145,20 @@ def _agency_names(rng: random.Random) -> Iterator[str]:
 
 
 # pinyin glosses a converter glued behind some traditional characters
-_GLOSS = {"發": "fā", "結": "jié", "據": "jù", "關": "guān", "應": "yīng", "轉": "zhuǎn", "護": "hù", "務": "wù",
-          "進": "jìn", "產": "chǎn", "權": "quán", "開": "kāi"}
+_GLOSS = {
+    "發": "fā",
+    "結": "jié",
+    "據": "jù",
+    "關": "guān",
+    "應": "yīng",
+    "轉": "zhuǎn",
+    "護": "hù",
+    "務": "wù",
+    "進": "jìn",
+    "產": "chǎn",
+    "權": "quán",
+    "開": "kāi",
+}
 
 
 @dataclass
@@ -108,8 +187,9 @@ def _skewed(rng: random.Random, scale: int, p_zero: float) -> int:
     return int(rng.expovariate(1 / max(scale, 1))) + (1 if rng.random() < 0.5 else 0)
 
 
-def figures(rng: random.Random, template_t3: str, template_t2: str, prev: dict[str, Any] | None = None
-            ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+def figures(
+    rng: random.Random, template_t3: str, template_t2: str, prev: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """Random figures that satisfy I1–I5 exactly. ``prev``: the same agency's previous year
     ({"carried_forward": {col: n}, "in_force": {item: n}}), continued as X1 and X2 require."""
     size = rng.choice([1, 3, 10, 40, 200, 1500])
@@ -167,16 +247,33 @@ def figures(rng: random.Random, template_t3: str, template_t2: str, prev: dict[s
 _T3_HEADER = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"]
 _T3_HEADER2 = ["自然人", "法人或其他组织", "总计"]
 _T3_HEADER3 = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
-_PARENT_LABEL = {"granted": "（一）予以公开", "partly_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-                 "denied.state_secret": "（三）不予公开", "unable.not_held": "（四）无法提供",
-                 "not_processed.petition_or_complaint": "（五）不予处理", "other.no_correction": "（六）其他处理"}
-_T2_SECTION = {"rules": "第二十条第（一）项", "administrative_licensing": "第二十条第（五）项",
-               "administrative_penalty": "第二十条第（六）项", "administrative_fees": "第二十条第（八）项",
-               "centralized_procurement": "第二十条第（九）项"}
-_T2_MEASURE_LABEL = {"newly_made": "本年新制作数量", "newly_published": "本年新公开数量", "total_published": "对外公开总数量",
-                     "issued": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数",
-                     "items_prev_year": "上一年项目数量", "items_change": "本年增/减", "decisions": "本年处理决定数量",
-                     "projects": "采购项目数量"}
+_PARENT_LABEL = {
+    "granted": "（一）予以公开",
+    "partly_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "denied.state_secret": "（三）不予公开",
+    "unable.not_held": "（四）无法提供",
+    "not_processed.petition_or_complaint": "（五）不予处理",
+    "other.no_correction": "（六）其他处理",
+}
+_T2_SECTION = {
+    "rules": "第二十条第（一）项",
+    "administrative_licensing": "第二十条第（五）项",
+    "administrative_penalty": "第二十条第（六）项",
+    "administrative_fees": "第二十条第（八）项",
+    "centralized_procurement": "第二十条第（九）项",
+}
+_T2_MEASURE_LABEL = {
+    "newly_made": "本年新制作数量",
+    "newly_published": "本年新公开数量",
+    "total_published": "对外公开总数量",
+    "issued": "本年制发件数",
+    "repealed": "本年废止件数",
+    "in_force": "现行有效件数",
+    "items_prev_year": "上一年项目数量",
+    "items_change": "本年增/减",
+    "decisions": "本年处理决定数量",
+    "projects": "采购项目数量",
+}
 _T2_ITEM_LABEL = dict(T2_ITEMS) | {"normative_documents": "行政规范性文件"}
 
 
@@ -188,8 +285,9 @@ def _fmt(v: float | int | None) -> str:
     return str(int(v))
 
 
-def table_rows(t2: dict[str, Any], t3: dict[str, Any], t4: dict[str, Any], tmpl2: str, tmpl3: str,
-               blank: set[str]) -> list[tuple[str, list[str], list[str]]]:
+def table_rows(
+    t2: dict[str, Any], t3: dict[str, Any], t4: dict[str, Any], tmpl2: str, tmpl3: str, blank: set[str]
+) -> list[tuple[str, list[str], list[str]]]:
     """(kind, label cells, value cells) in print order; kind is head | row | t4head | t4row."""
     rows: list[tuple[str, list[str], list[str]]] = [("title", ["二、主动公开政府信息情况"], [])]
     measures = T2_MEASURES_BY_TEMPLATE[tmpl2]
@@ -198,7 +296,9 @@ def table_rows(t2: dict[str, Any], t3: dict[str, Any], t4: dict[str, Any], tmpl2
             rows.append(("head", [_T2_SECTION[item]], []))
             labels = [_T2_MEASURE_LABEL.get(m, "") for m in ms]
             if "amount_10k_yuan" in ms:
-                labels[ms.index("amount_10k_yuan")] = "本年收费金额（单位：万元）" if item == "administrative_fees" else "采购总金额"
+                labels[ms.index("amount_10k_yuan")] = (
+                    "本年收费金额（单位：万元）" if item == "administrative_fees" else "采购总金额"
+                )
             rows.append(("head", ["信息内容", *labels], []))
         vals = [("" if f"t2:{item}.{m}" in blank else _fmt(t2[item][m])) for m in ms]
         rows.append(("row", [_T2_ITEM_LABEL[item]], vals))
@@ -223,9 +323,17 @@ def table_rows(t2: dict[str, Any], t3: dict[str, Any], t4: dict[str, Any], tmpl2
         rows.append(("row", labels, vals))
     rows.append(("title", ["四、政府信息公开行政复议、行政诉讼情况"], []))
     rows.append(("t4head", ["行政复议", "行政诉讼"], []))
-    rows.append(("t4head", ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"], []))
+    rows.append(
+        (
+            "t4head",
+            ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"],
+            [],
+        )
+    )
     rows.append(("t4head", ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2, []))
-    rows.append(("t4row", [], [("" if f"t4:{p}.{c}" in blank else _fmt(t4[p][c])) for p in T4_ROWS for c in T4_COLS]))
+    rows.append(
+        ("t4row", [], [("" if f"t4:{p}.{c}" in blank else _fmt(t4[p][c])) for p in T4_ROWS for c in T4_COLS])
+    )
     return rows
 
 
@@ -240,8 +348,14 @@ def _prose_head(agency: str, year: int, t3: dict[str, Any]) -> list[str]:
     ]
 
 
-_PROSE_TAIL = ["五、存在的主要问题及改进情况", "一是公开内容还不够全面；二是解读形式还需丰富。下一步将加强培训，规范发布。",
-               "六、其他需要报告的事项", "本年度未收取信息处理费。", "网站地图 | 联系我们 | 隐私声明", "分享到：微信 微博"]
+_PROSE_TAIL = [
+    "五、存在的主要问题及改进情况",
+    "一是公开内容还不够全面；二是解读形式还需丰富。下一步将加强培训，规范发布。",
+    "六、其他需要报告的事项",
+    "本年度未收取信息处理费。",
+    "网站地图 | 联系我们 | 隐私声明",
+    "分享到：微信 微博",
+]
 
 
 @lru_cache(maxsize=1)
@@ -251,7 +365,9 @@ def _s2t() -> Any:
     return opencc.OpenCC("s2t")
 
 
-def render(layout: str, truth: Truth, t2: Any, t3: Any, t4: Any, blank: set[str], rng: random.Random) -> bytes:
+def render(
+    layout: str, truth: Truth, t2: Any, t3: Any, t4: Any, blank: set[str], rng: random.Random
+) -> bytes:
     tmpl2, tmpl3 = truth.templates["t2"], truth.templates["t3"]
     rows = table_rows(t2, t3, t4, tmpl2, tmpl3, blank)
     head = _prose_head(truth.agency, truth.year, t3)
@@ -296,14 +412,29 @@ def render(layout: str, truth: Truth, t2: Any, t3: Any, t4: Any, blank: set[str]
             if kind == "title":
                 lines += ["", f"## {labels[0]}", ""]
                 continue
-            if kind == "row" and len(vals) == 7 and labels[-1] not in ("一、本年新收政府信息公开申请数量",
-                                                                         "二、上年结转政府信息公开申请数量") and rng.random() < 0.5:
-                code = next(k for k, v in truth.t3.items() if T3_ROW_BY_CODE[k].label.split(" ", 1)[-1] in labels[-1]
-                            or labels[-1] in T3_ROW_BY_CODE[k].label)
+            if (
+                kind == "row"
+                and len(vals) == 7
+                and labels[-1] not in ("一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量")
+                and rng.random() < 0.5
+            ):
+                code = next(
+                    k
+                    for k, v in truth.t3.items()
+                    if T3_ROW_BY_CODE[k].label.split(" ", 1)[-1] in labels[-1]
+                    or labels[-1] in T3_ROW_BY_CODE[k].label
+                )
                 drop = rng.randrange(7)
                 truth.lost.append(f"t3:{code}.{T3_COLS[drop]}")
-                vals = vals[:drop] + vals[drop + 1:]
-            lines.append("\t".join(labels + ([""] if kind == "row" and len(vals) == 7 or kind == "row" and len(vals) == 6 else []) + vals) + "\t")
+                vals = vals[:drop] + vals[drop + 1 :]
+            lines.append(
+                "\t".join(
+                    labels
+                    + ([""] if kind == "row" and len(vals) == 7 or kind == "row" and len(vals) == 6 else [])
+                    + vals
+                )
+                + "\t"
+            )
     text = "\n".join(head + lines + _PROSE_TAIL) + "\n"
     if layout == "traditional":
         text = _s2t().convert(text)
@@ -314,11 +445,15 @@ def render(layout: str, truth: Truth, t2: Any, t3: Any, t4: Any, blank: set[str]
 
 
 def _render_html(head: list[str], rows: list[tuple[str, list[str], list[str]]]) -> str:
-    out = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>" + head[0] + "</title></head><body>",
-           "<div class='nav'><a href='#'>首页</a> &gt; <a href='#'>政府信息公开年报</a></div>"]
+    out = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>" + head[0] + "</title></head><body>",
+        "<div class='nav'><a href='#'>首页</a> &gt; <a href='#'>政府信息公开年报</a></div>",
+    ]
     out += [f"<p>{h}</p>" for h in head]
     in_table = False
-    t3_leaf_span = sum(1 for k, lab, _ in rows if k == "row" and len(_) == 7) - 3  # rows under 三、本年度办理结果
+    t3_leaf_span = (
+        sum(1 for k, lab, _ in rows if k == "row" and len(_) == 7) - 3
+    )  # rows under 三、本年度办理结果
     for kind, labels, vals in rows:
         if kind == "title":
             if in_table:
@@ -328,8 +463,15 @@ def _render_html(head: list[str], rows: list[tuple[str, list[str], list[str]]]) 
             continue
         cells: list[str] = []
         if kind == "row" and labels[0] == "三、本年度办理结果":
-            cells.append(f"<td rowspan='{t3_leaf_span}'>三、本年度办理结果</td><td colspan='2'>{labels[1]}</td>")
-        elif kind == "row" and len(vals) == 7 and len(labels) == 1 and labels[0].startswith(("一、", "二、", "四、")):
+            cells.append(
+                f"<td rowspan='{t3_leaf_span}'>三、本年度办理结果</td><td colspan='2'>{labels[1]}</td>"
+            )
+        elif (
+            kind == "row"
+            and len(vals) == 7
+            and len(labels) == 1
+            and labels[0].startswith(("一、", "二、", "四、"))
+        ):
             cells.append(f"<td colspan='3'>{labels[0]}</td>")
         elif kind == "row" and len(vals) == 7:
             cells.extend(f"<td>{x}</td>" for x in labels)
@@ -345,7 +487,9 @@ def _render_html(head: list[str], rows: list[tuple[str, list[str], list[str]]]) 
     return "\n".join(out)
 
 
-def _render_run_together(head: list[str], rows: list[tuple[str, list[str], list[str]]], rng: random.Random) -> str:
+def _render_run_together(
+    head: list[str], rows: list[tuple[str, list[str], list[str]]], rng: random.Random
+) -> str:
     parts: list[str] = []
     for _kind, labels, vals in rows:
         parts.append("".join(labels))
@@ -354,12 +498,16 @@ def _render_run_together(head: list[str], rows: list[tuple[str, list[str], list[
     return "\n".join(head[:3]) + "\n" + " ".join(head[3:]) + "".join(parts) + "".join(_PROSE_TAIL[:4]) + "\n"
 
 
-_PRE2019 = ("{agency}{year}年政府信息公开工作年度报告\n本报告根据《中华人民共和国政府信息公开条例》编制。\n"
-            "一、概述\n{year}年，我单位主动公开政府信息{n}条。\n二、主动公开政府信息情况\n共公开政府信息{n}条，其中规范性文件{m}件。\n"
-            "三、依申请公开政府信息情况\n全年共受理政府信息公开申请{k}件，均按时答复。\n四、政府信息公开的收费及减免情况\n未收取任何费用。\n"
-            "五、因政府信息公开申请行政复议、提起行政诉讼的情况\n无。\n")
-_NOT_REPORT = ("关于开展{year}年春季植树活动的通知\n各有关单位：\n为改善生态环境，定于3月12日开展义务植树活动，请各单位组织干部职工{n}人参加。\n"
-               "联系人：王先生 电话：0791-8{m}\n{agency}\n")
+_PRE2019 = (
+    "{agency}{year}年政府信息公开工作年度报告\n本报告根据《中华人民共和国政府信息公开条例》编制。\n"
+    "一、概述\n{year}年，我单位主动公开政府信息{n}条。\n二、主动公开政府信息情况\n共公开政府信息{n}条，其中规范性文件{m}件。\n"
+    "三、依申请公开政府信息情况\n全年共受理政府信息公开申请{k}件，均按时答复。\n四、政府信息公开的收费及减免情况\n未收取任何费用。\n"
+    "五、因政府信息公开申请行政复议、提起行政诉讼的情况\n无。\n"
+)
+_NOT_REPORT = (
+    "关于开展{year}年春季植树活动的通知\n各有关单位：\n为改善生态环境，定于3月12日开展义务植树活动，请各单位组织干部职工{n}人参加。\n"
+    "联系人：王先生 电话：0791-8{m}\n{agency}\n"
+)
 
 
 def generate(out: Path, n: int, seed: int = 0, defect_share: float = 0.15) -> list[Truth]:
@@ -383,7 +531,9 @@ def generate(out: Path, n: int, seed: int = 0, defect_share: float = 0.15) -> li
         tmpl3 = "2019" if year <= 2020 else "2021"
         tmpl2 = tmpl3 if rng.random() > 0.05 else ("2021" if tmpl3 == "2019" else tmpl3)
         if tmpl3 == "2019" and tmpl2 == "2021":
-            tmpl2 = "2019"  # a hybrid needs a 2021 表二 in a 2019 year: only the 2021 report itself can be one
+            tmpl2 = (
+                "2019"  # a hybrid needs a 2021 表二 in a 2019 year: only the 2021 report itself can be one
+            )
         if year == 2021 and tmpl3 == "2021" and rng.random() < 0.05:
             tmpl3 = "2019"  # hybrid: 2021 表二 with an undivided （六）
         name = f"{i:06d}_{layout}"
@@ -392,9 +542,14 @@ def generate(out: Path, n: int, seed: int = 0, defect_share: float = 0.15) -> li
         prev = None
         if last is not None and last[0] == year - 1:
             _, prev_t2_tmpl, prev_t2, prev_t3 = last
-            prev = {"carried_forward": {c: prev_t3["carried_forward"][c] for c in T3_COLS[:-1]},
-                    "in_force": {k: int(prev_t2[k]["in_force"]) for k in ("rules", "normative_documents")
-                                 if prev_t2_tmpl == "2021" and k in prev_t2 and "in_force" in prev_t2[k]}}
+            prev = {
+                "carried_forward": {c: prev_t3["carried_forward"][c] for c in T3_COLS[:-1]},
+                "in_force": {
+                    k: int(prev_t2[k]["in_force"])
+                    for k in ("rules", "normative_documents")
+                    if prev_t2_tmpl == "2021" and k in prev_t2 and "in_force" in prev_t2[k]
+                },
+            }
         t2, t3, t4 = figures(rng, tmpl3, tmpl2, prev)
         history[agency] = (year, tmpl2, t2, t3)
         blank: set[str] = set()
@@ -414,13 +569,20 @@ def generate(out: Path, n: int, seed: int = 0, defect_share: float = 0.15) -> li
             truth.year = rng.choice([2015, 2016, 2017, 2018])
             truth.expected_status = ["pre_2019"]
             truth.t2, truth.t3, truth.t4 = {}, {}, {}
-            data = _PRE2019.format(agency=agency, year=truth.year, n=rng.randint(50, 900), m=rng.randint(1, 30),
-                                   k=rng.randint(0, 40)).encode("utf-8")
+            data = _PRE2019.format(
+                agency=agency,
+                year=truth.year,
+                n=rng.randint(50, 900),
+                m=rng.randint(1, 30),
+                k=rng.randint(0, 40),
+            ).encode("utf-8")
             layout = truth.layout = "pre_2019"
         elif defect == "not_a_report":
             truth.expected_status = ["not_a_report"]
             truth.t2, truth.t3, truth.t4 = {}, {}, {}
-            data = _NOT_REPORT.format(agency=agency, year=year, n=rng.randint(20, 300), m=rng.randint(1000000, 9999999)).encode("utf-8")
+            data = _NOT_REPORT.format(
+                agency=agency, year=year, n=rng.randint(20, 300), m=rng.randint(1000000, 9999999)
+            ).encode("utf-8")
             layout = truth.layout = "not_a_report"
         else:
             if layout in ("run_together",):
@@ -434,7 +596,9 @@ def generate(out: Path, n: int, seed: int = 0, defect_share: float = 0.15) -> li
                 truth.expected_status = ["partial"]
         ext = ".html" if layout == "html" else ".txt"
         (out / (name + ext)).write_bytes(data)
-        (out / (name + ".truth.json")).write_text(json.dumps(truth.as_json(), ensure_ascii=False), encoding="utf-8")
+        (out / (name + ".truth.json")).write_text(
+            json.dumps(truth.as_json(), ensure_ascii=False), encoding="utf-8"
+        )
         truths.append(truth)
     (out / STAMP).write_text(f"{GENERATOR_VERSION} {n} {seed}\n", encoding="utf-8")
     return truths

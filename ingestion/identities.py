@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from .codes import T3_APPLICANT_COLS, T3_COLS, T4_COLS, T4_ROWS, t3_leaves_for
 
@@ -26,27 +26,32 @@ class Identity:
 
 IDENTITIES: dict[str, Identity] = {
     "I1": Identity(
-        "I1", "t3",
+        "I1",
+        "t3",
         "第一项加第二项之和，等于第三项加第四项之和（每一列）",
         "new_received + carried_over = outcome_total + carried_forward, for every column",
     ),
     "I2": Identity(
-        "I2", "t3",
+        "I2",
+        "t3",
         "总计 = 自然人 + 五类法人或其他组织（每一行）",
         "total = natural_person + the five organisation columns, for every row",
     ),
     "I3": Identity(
-        "I3", "t3",
+        "I3",
+        "t3",
         "（七）总计 = 各项办理结果之和（每一列）",
         "outcome_total = sum of the outcome leaf rows (19 or 21), for every column",
     ),
     "I4": Identity(
-        "I4", "t4",
+        "I4",
+        "t4",
         "总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结（每类案件）",
         "total = upheld + corrected + other + pending, for every proceeding",
     ),
     "I5": Identity(
-        "I5", "*",
+        "I5",
+        "*",
         "表三、表四均为非负整数；表二除本年增/减外均非负",
         "every 表三/表四 value is a non-negative integer; every 表二 count but items_change is non-negative",
     ),
@@ -66,15 +71,22 @@ class Equation:
         return self.lhs + self.rhs
 
 
-@lru_cache(maxsize=None)
+@cache
 def equations(table: str, template: str = "2021") -> tuple[Equation, ...]:
     """Every equation of the hard identities for one table of one template (built once, shared)."""
     out: list[Equation] = []
     if table == "t3":
         rows = ("new_received", "carried_over", *t3_leaves_for(template), "outcome_total", "carried_forward")
         for c in T3_COLS:
-            out.append(Equation("I1", "t3", c, (("new_received", c), ("carried_over", c)),
-                                (("outcome_total", c), ("carried_forward", c))))
+            out.append(
+                Equation(
+                    "I1",
+                    "t3",
+                    c,
+                    (("new_received", c), ("carried_over", c)),
+                    (("outcome_total", c), ("carried_forward", c)),
+                )
+            )
         for r in rows:
             out.append(Equation("I2", "t3", r, ((r, "total"),), tuple((r, c) for c in T3_APPLICANT_COLS)))
         leaves = t3_leaves_for(template)
@@ -96,7 +108,9 @@ def row_local(eqs: Sequence[Equation]) -> dict[str, list[Equation]]:
     return out
 
 
-def violations(eqs: Sequence[Equation], values: dict[Cell, float | None]) -> Iterator[tuple[Equation, float, float]]:
+def violations(
+    eqs: Sequence[Equation], values: dict[Cell, float | None]
+) -> Iterator[tuple[Equation, float, float]]:
     """Equations whose cells are all known and that do not hold: (equation, lhs, rhs)."""
     for e in eqs:
         lv = [values.get(c) for c in e.lhs]

@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import re
 
-_YEAR_TITLE = re.compile(r"(20\d\d|19\d\d)\s*年度?\s*(?:政府信息公开|政务公开|信息公开)[^。\n]{0,12}?(?:年度)?(?:工作)?(?:年度)?报告")
+_YEAR_TITLE = re.compile(
+    r"(20\d\d|19\d\d)\s*年度?\s*(?:政府信息公开|政务公开|信息公开)[^。\n]{0,12}?(?:年度)?(?:工作)?(?:年度)?报告"
+)
 _PERIOD = re.compile(r"(?:自|从|期限为|期限)\s*(20\d\d)\s*年\s*1\s*月\s*1\s*日")
 _FIRST_YEAR = re.compile(r"(20\d\d)\s*年(?:度|以来)?\s*[,，]")
 
 _UNIT_END = r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室|办公厅|办公室|政府|委员会|管理委员会|管委会|局|厅|委|署|院|镇|乡|街道办事处|街道|综合实验区|新区|开发区|区|县|市|盟|旗|州)"
-_TITLE_BEFORE = re.compile(r"([\u4e00-\u9fff()（）]{2,40}?" + _UNIT_END + r")\s*[（(]?\s*(?:20\d\d)\s*年度?\s*(?:政府信息公开|政务公开|信息公开)[^。\n《》]{0,8}?报告")
-_TITLE_AFTER = re.compile(r"(?:20\d\d)\s*年度?\s*([\u4e00-\u9fff()（）]{2,40}?" + _UNIT_END + r")\s*(?:政府信息公开|政务公开|信息公开)[^。\n《》]{0,8}?报告")
-_SOURCE = re.compile(r"(?:来源|发布机构|发布单位)\s*[:：]\s*([\u4e00-\u9fff]{2,30}?" + _UNIT_END + r")(?=[\s|]|$|责任|浏览)")
-_OPENING = re.compile(r"20\d\d\s*年(?:度|以来)?\s*[,，]\s*(?:在[^,，。]{0,30}[,，])?\s*(?:我)?([\u4e00-\u9fff]{2,20}?" + _UNIT_END + r")(?=[^\u4e00-\u9fff]|坚持|认真|深入|全面|紧紧|按照|始终|严格|扎实|进一步|围绕|以|在)")
+_TITLE_BEFORE = re.compile(
+    r"([\u4e00-\u9fff()（）]{2,40}?"
+    + _UNIT_END
+    + r")\s*[（(]?\s*(?:20\d\d)\s*年度?\s*(?:政府信息公开|政务公开|信息公开)[^。\n《》]{0,8}?报告"
+)
+_TITLE_AFTER = re.compile(
+    r"(?:20\d\d)\s*年度?\s*([\u4e00-\u9fff()（）]{2,40}?"
+    + _UNIT_END
+    + r")\s*(?:政府信息公开|政务公开|信息公开)[^。\n《》]{0,8}?报告"
+)
+_SOURCE = re.compile(
+    r"(?:来源|发布机构|发布单位)\s*[:：]\s*([\u4e00-\u9fff]{2,30}?" + _UNIT_END + r")(?=[\s|]|$|责任|浏览)"
+)
+_OPENING = re.compile(
+    r"20\d\d\s*年(?:度|以来)?\s*[,，]\s*(?:在[^,，。]{0,30}[,，])?\s*(?:我)?([\u4e00-\u9fff]{2,20}?"
+    + _UNIT_END
+    + r")(?=[^\u4e00-\u9fff]|坚持|认真|深入|全面|紧紧|按照|始终|严格|扎实|进一步|围绕|以|在)"
+)
 # "我镇在袁州区政府网发布…": the county a township report names as its parent
 _PARENT = re.compile(r"在([\u4e00-\u9fff]{2,3}?[区县市])(?:人民政府|政府)(?:网|门户网站)")
 _REPORT_BY = re.compile(r"本报告由\s*([\u4e00-\u9fff]{2,40}?" + _UNIT_END + r")\s*(?:根据|依据|按照|编制)")
@@ -46,7 +62,9 @@ def find_agency(text: str) -> str | None:
     # a title broken over two lines: "淮安市人民政府\n2024 年政府信息公开工作年度报告"
     lines = [ln.strip() for ln in first_lines.splitlines() if ln.strip()]
     for i, ln in enumerate(lines[1:], start=1):
-        if re.match(r"^(20\d\d)\s*年度?\s*政府信息公开", ln) and re.fullmatch(r"[\u4e00-\u9fff]{2,30}" + _UNIT_END, lines[i - 1]):
+        if re.match(r"^(20\d\d)\s*年度?\s*政府信息公开", ln) and re.fullmatch(
+            r"[\u4e00-\u9fff]{2,30}" + _UNIT_END, lines[i - 1]
+        ):
             return lines[i - 1]
     for pat in (_TITLE_BEFORE, _TITLE_AFTER, _REPORT_BY, _SOURCE):
         m = pat.search(head)
@@ -70,7 +88,8 @@ def looks_like_report(text: str) -> bool:
 # X3: figures the prose states, to be compared with the tables (soft: prose often rounds or counts differently)
 _PROSE_APPLICATIONS = re.compile(
     r"(?:共|累计|全年)?(?:收到|受理)了?(?:各类)?(?:政府信息公开|依申请公开)?(?:申请|事项)\s*(\d{1,7})\s*[件个份]"
-    r"|共收到\s*(\d{1,7})\s*件(?:政府信息公开)?申请")
+    r"|共收到\s*(\d{1,7})\s*件(?:政府信息公开)?申请"
+)
 _PROSE_REVIEWS = re.compile(r"行政复议(?:案件)?\s*(\d{1,6})\s*[件起]")
 
 

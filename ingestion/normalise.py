@@ -13,8 +13,20 @@ import opencc
 # Full-width ASCII (！ to ～) to half-width, ideographic and no-break spaces to spaces. 、 stays:
 # it is an enumeration mark in labels ("1、申请人…").
 _FOLD: dict[int, int | None] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: None,
-              0xFEFF: None, 0x3002: 0x3002, 0xFF0E: 0x2E, 0x2014: 0x2014})
+_FOLD.update(
+    {
+        0x3000: 0x20,
+        0x00A0: 0x20,
+        0x2002: 0x20,
+        0x2003: 0x20,
+        0x2009: 0x20,
+        0x200B: None,
+        0xFEFF: None,
+        0x3002: 0x3002,
+        0xFF0E: 0x2E,
+        0x2014: 0x2014,
+    }
+)
 
 # A converter glued pinyin behind a traditional character: 結(jié)果, 發(fā)布. Only lower-case
 # Latin letters (with tone marks) directly after a CJK character; real parentheses such as （一）,

@@ -28,8 +28,15 @@ class Issue:
     line: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"severity": self.severity, "code": self.code, "table": self.table, "row": self.row,
-                "col": self.col, "line": self.line, "message": self.message}
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "table": self.table,
+            "row": self.row,
+            "col": self.col,
+            "line": self.line,
+            "message": self.message,
+        }
 
 
 @dataclass(slots=True)
@@ -46,8 +53,15 @@ class CellOut:
     page: int | None
 
     def as_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"table": self.table, "row": self.row, "col": self.col, "value": self.value,
-                             "text": self.text, "status": self.status, "line": self.line}
+        d: dict[str, Any] = {
+            "table": self.table,
+            "row": self.row,
+            "col": self.col,
+            "value": self.value,
+            "text": self.text,
+            "status": self.status,
+            "line": self.line,
+        }
         if self.page is not None:
             d["page"] = self.page
         if self.rule:
@@ -80,9 +94,15 @@ class ParseResult:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "source": self.source, "report_id": self.report_id, "agency": self.agency, "year": self.year,
-            "templates": dict(self.templates), "status": self.status, "format": self.format,
-            "parser_version": PARSER_VERSION, "prose": dict(self.prose),
+            "source": self.source,
+            "report_id": self.report_id,
+            "agency": self.agency,
+            "year": self.year,
+            "templates": dict(self.templates),
+            "status": self.status,
+            "format": self.format,
+            "parser_version": PARSER_VERSION,
+            "prose": dict(self.prose),
             "cells": [c.as_dict() for c in self.cells],
             "issues": [i.as_dict() for i in self.issues],
         }
@@ -111,7 +131,9 @@ def parse_bytes(data: bytes, source: str = "") -> ParseResult:
         res.issues.append(Issue("error", "unreadable", f"{Path(source).name or 'input'}: {exc}"))
         return res
     except Exception as exc:  # a reader library failing on hostile input must not stop the batch
-        res.issues.append(Issue("error", "reader_crash", f"{Path(source).name or 'input'}: {type(exc).__name__}: {exc}"))
+        res.issues.append(
+            Issue("error", "reader_crash", f"{Path(source).name or 'input'}: {type(exc).__name__}: {exc}")
+        )
         return res
     res.format, res.encoding = doc.format, doc.encoding
     # A text file that stops without a final newline may have been cut inside a number.
@@ -127,10 +149,14 @@ def parse_bytes(data: bytes, source: str = "") -> ParseResult:
 
 def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
     sample = "\n".join(" ".join(line.cells) for line in doc.lines[:400])
-    traditional = looks_traditional(sample) and len(set(sample) & set("們與報開關發這為數實處問時書條項辦務機")) >= 3
+    traditional = (
+        looks_traditional(sample) and len(set(sample) & set("們與報開關發這為數實處問時書條項辦務機")) >= 3
+    )
     head_text = normalise(sample[:20000], traditional)
     if "\ufffd" in sample:
-        res.issues.append(Issue("warning", "encoding", "undecodable bytes replaced (truncated or mixed encoding)"))
+        res.issues.append(
+            Issue("warning", "encoding", "undecodable bytes replaced (truncated or mixed encoding)")
+        )
     res.year = find_year(head_text)
     res.agency = find_agency(head_text)
     res.prose = find_prose_figures(head_text)
@@ -154,7 +180,13 @@ def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
         return
     if res.year is not None and res.year < 2019:
         res.status = "pre_2019"
-        res.issues.append(Issue("info", "pre_2019", f"{res.year} report: free format before the 2019 template; no facts emitted"))
+        res.issues.append(
+            Issue(
+                "info",
+                "pre_2019",
+                f"{res.year} report: free format before the 2019 template; no facts emitted",
+            )
+        )
         return
     if res.year is None:
         res.issues.append(Issue("warning", "year_unknown", "statistics year not found in the text"))
@@ -173,14 +205,18 @@ def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
 
     for table in ("t2", "t3", "t4"):
         if table not in found:
-            res.issues.append(Issue("error", "table_missing", f"{table} ({_TABLE_ZH[table]}) not found", table))
+            res.issues.append(
+                Issue("error", "table_missing", f"{table} ({_TABLE_ZH[table]}) not found", table)
+            )
     if not found:
         # No standard tables at all: an old free-format report whose year we could not read,
         # or a report that lost its tables in scraping.
         res.status = "partial"
         return
-    res.templates = {"t2": found["t2"].template if "t2" in found else None,
-                     "t3": found["t3"].template if "t3" in found else None}
+    res.templates = {
+        "t2": found["t2"].template if "t2" in found else None,
+        "t3": found["t3"].template if "t3" in found else None,
+    }
     last = tokens[-1] if (cut and tokens) else None
     for tr in found.values():
         _emit(res, tr, last)
@@ -202,24 +238,47 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
     else:
         order = list(tr.solved.cells)
     for sev, row, msg in tr.notes:
-        res.issues.append(Issue(sev, "row_missing" if "not found" in msg else "layout", msg, table, row or None))
+        res.issues.append(
+            Issue(sev, "row_missing" if "not found" in msg else "layout", msg, table, row or None)
+        )
     for key, msg in tr.solved.notes:
-        res.issues.append(Issue("info" if "ambiguous" not in msg else "warning", "solver", msg, table, key or None))
+        res.issues.append(
+            Issue("info" if "ambiguous" not in msg else "warning", "solver", msg, table, key or None)
+        )
     if tr.runtogether:
-        res.issues.append(Issue("info", "digits_run_together", "cells printed without separators; split by the identities", table))
+        res.issues.append(
+            Issue(
+                "info",
+                "digits_run_together",
+                "cells printed without separators; split by the identities",
+                table,
+            )
+        )
     tainted: set[tuple[str, str]] = set()
     if cut_token is not None and table in ("t3", "t4"):
         # the last number may be cut short; a value an identity derived with it is as unsure
         cut_cells = {k for k, cr in tr.solved.cells.items() if cr.token is cut_token and cr.value is not None}
         for e in equations(table, tr.template or "2021") if cut_cells else ():
             if cut_cells & set(e.cells):
-                tainted.update(c for c in e.cells if tr.solved.cells[c].status == "inferred"
-                               and tr.solved.cells[c].token is None)
+                tainted.update(
+                    c
+                    for c in e.cells
+                    if tr.solved.cells[c].status == "inferred" and tr.solved.cells[c].token is None
+                )
     for row, col in order:
         cr = tr.solved.cells[(row, col)]
         if (row, col) in tainted:
-            res.issues.append(Issue("warning", "truncated", f"{table} {row}/{col}: {cr.rule} derived {cr.value} "
-                                    "from a number the file's end may have cut short", table, row, col))
+            res.issues.append(
+                Issue(
+                    "warning",
+                    "truncated",
+                    f"{table} {row}/{col}: {cr.rule} derived {cr.value} "
+                    "from a number the file's end may have cut short",
+                    table,
+                    row,
+                    col,
+                )
+            )
             cr = type(cr)(None, "ambiguous", cr.token, None, (cr.value,) if cr.value is not None else ())
         tok = cr.token
         label = tr.label_of.get(row)
@@ -237,18 +296,45 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
         if cr.status == "blank" and tok is None:
             text = None
         if cut_token is not None and tok is cut_token and value is not None:
-            res.issues.append(Issue("warning", "truncated", f"file ends inside {table} at {row}/{col}: "
-                                    f"the last number {text} may be cut short", table, row, col, line))
+            res.issues.append(
+                Issue(
+                    "warning",
+                    "truncated",
+                    f"file ends inside {table} at {row}/{col}: the last number {text} may be cut short",
+                    table,
+                    row,
+                    col,
+                    line,
+                )
+            )
             cr = type(cr)(None, "ambiguous", tok, None, (value,))
             value = None
         res.cells.append(CellOut(table, row, col, value, text, cr.status, cr.rule, unit, line, page))
         if cr.status == "ambiguous":
             cands = ", ".join(str(v) for v in cr.candidates[:8]) or "none fit"
-            res.issues.append(Issue("warning", "ambiguous_cell", f"{table} {row}/{col}: several readings fit ({cands})",
-                                    table, row, col, line))
+            res.issues.append(
+                Issue(
+                    "warning",
+                    "ambiguous_cell",
+                    f"{table} {row}/{col}: several readings fit ({cands})",
+                    table,
+                    row,
+                    col,
+                    line,
+                )
+            )
         elif cr.status == "inferred":
-            res.issues.append(Issue("info", "inferred_cell", f"{table} {row}/{col} = {value} not printed; determined by {cr.rule}",
-                                    table, row, col, line))
+            res.issues.append(
+                Issue(
+                    "info",
+                    "inferred_cell",
+                    f"{table} {row}/{col} = {value} not printed; determined by {cr.rule}",
+                    table,
+                    row,
+                    col,
+                    line,
+                )
+            )
 
 
 def _check_identities(res: ParseResult, found: dict[str, TableResult]) -> None:
@@ -259,16 +345,34 @@ def _check_identities(res: ParseResult, found: dict[str, TableResult]) -> None:
         assert tr.solved is not None
         values = {k: v.value for k, v in tr.solved.cells.items()}
         for e, lhs, rhs in violations(equations(table, tr.template or "2021"), values):
-            res.issues.append(Issue("warning", e.identity,
-                                    f"{e.identity} broken as printed for {e.key}: {_fmt(lhs)} ≠ {_fmt(rhs)}", table, e.key))
+            res.issues.append(
+                Issue(
+                    "warning",
+                    e.identity,
+                    f"{e.identity} broken as printed for {e.key}: {_fmt(lhs)} ≠ {_fmt(rhs)}",
+                    table,
+                    e.key,
+                )
+            )
         for k, v in values.items():
             if v is not None and (v < 0 or v != int(v)):
-                res.issues.append(Issue("warning", "I5", f"{table} {k[0]}/{k[1]} = {v} is not a non-negative integer", table, k[0], k[1]))
+                res.issues.append(
+                    Issue(
+                        "warning",
+                        "I5",
+                        f"{table} {k[0]}/{k[1]} = {v} is not a non-negative integer",
+                        table,
+                        k[0],
+                        k[1],
+                    )
+                )
     if "t2" in found:
         assert found["t2"].solved is not None
         for (row, col), cr in found["t2"].solved.cells.items():
             if cr.value is not None and cr.value < 0 and col != "items_change":
-                res.issues.append(Issue("warning", "I5", f"t2 {row}/{col} = {cr.value} is negative", "t2", row, col))
+                res.issues.append(
+                    Issue("warning", "I5", f"t2 {row}/{col} = {cr.value} is negative", "t2", row, col)
+                )
 
 
 def _fmt(v: float) -> str:

@@ -67,8 +67,13 @@ class IngestStats:
         return asdict(self)
 
 
-def register(con: duckdb.DuckDBPyConnection, paths: list[str], settings: Settings, ingest_id: str,
-             progress: Progress | None = None) -> IngestStats:
+def register(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[str],
+    settings: Settings,
+    ingest_id: str,
+    progress: Progress | None = None,
+) -> IngestStats:
     """Archive every file and register its source path; the raw bytes are kept before anything can fail."""
     from .archive import archive_file
     from .warehouse import record_sources
@@ -80,15 +85,19 @@ def register(con: duckdb.DuckDBPyConnection, paths: list[str], settings: Setting
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=8) as threads:
-        for k, (f, (digest, dest)) in enumerate(zip(files, threads.map(lambda f: archive_file(f, settings.archive), files)), 1):
+        for k, (f, (digest, dest)) in enumerate(
+            zip(files, threads.map(lambda f: archive_file(f, settings.archive), files)), 1
+        ):
             rows.append((digest, str(f), str(dest)))
             if progress and (k % 500 == 0 or k == len(files)):
                 progress("archive", k, len(files))
     stats = IngestStats(ingest_id, [str(p) for p in paths], files=len(files))
     stats.new_sources = record_sources(con, rows, ingest_id)
-    con.execute("insert or replace into raw.ingests (ingest_id, started_at, finished_at, paths, n_files, "
-                "n_new_sources, n_parsed, parser_version) values (?, now(), null, ?, ?, ?, 0, ?)",
-                [ingest_id, "\n".join(stats.paths), stats.files, stats.new_sources, PARSER_VERSION])
+    con.execute(
+        "insert or replace into raw.ingests (ingest_id, started_at, finished_at, paths, n_files, "
+        "n_new_sources, n_parsed, parser_version) values (?, now(), null, ?, ?, ?, 0, ?)",
+        [ingest_id, "\n".join(stats.paths), stats.files, stats.new_sources, PARSER_VERSION],
+    )
     stats.timings["archive_s"] = round(time.perf_counter() - t0, 3)
     return stats
 
@@ -136,7 +145,7 @@ INFLIGHT_PER_WORKER = 3  # tasks queued per worker: parsing runs ahead of loadin
 def _frames_stream(jobs: list[tuple[str, str]], workers: int) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
     """(reports parsed, frames) per chunk, in order. With several workers the chunks are parsed by a
     fork pool while the caller loads earlier ones: at most workers × INFLIGHT_PER_WORKER chunks wait."""
-    chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     if workers <= 1 or len(jobs) < 2 * CHUNK:
         for c in chunks:
             yield len(c), parse_chunk(c)
@@ -161,8 +170,13 @@ def _frames_stream(jobs: list[tuple[str, str]], workers: int) -> Iterator[tuple[
             yield n, fut.get()
 
 
-def parse_pending(con: duckdb.DuckDBPyConnection, ingest_id: str, workers: int | None = None,
-                  batch_size: int = 5000, progress: Progress | None = None) -> tuple[int, dict[str, float]]:
+def parse_pending(
+    con: duckdb.DuckDBPyConnection,
+    ingest_id: str,
+    workers: int | None = None,
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+) -> tuple[int, dict[str, float]]:
     """Parse and load every registered report not loaded at this parser version; returns (count, timings).
 
     Workers parse chunks into Arrow-backed frames; this process loads them in batches of about
@@ -189,8 +203,14 @@ def parse_pending(con: duckdb.DuckDBPyConnection, ingest_id: str, workers: int |
             return
         t1 = time.perf_counter()
         reports, cells, issues = (pl.concat([h[k] for h in held], rechunk=False) for k in range(3))
-        load(con, reports, cells, issues, {rid: archived[rid] for rid in reports.get_column("report_id").to_list()},
-             ingest_id)
+        load(
+            con,
+            reports,
+            cells,
+            issues,
+            {rid: archived[rid] for rid in reports.get_column("report_id").to_list()},
+            ingest_id,
+        )
         known = {r[0] for r in con.execute("select agency from raw.agencies").fetchall()}
         new_agencies = [a for a in reports.get_column("agency").unique().to_list() if a and a not in known]
         upsert_agencies(con, locate(new_agencies))
@@ -213,12 +233,19 @@ def parse_pending(con: duckdb.DuckDBPyConnection, ingest_id: str, workers: int |
         if held_n >= batch_size:
             flush()
     flush()
-    con.execute("update raw.ingests set n_parsed = ?, finished_at = now() where ingest_id = ?", [done, ingest_id])
+    con.execute(
+        "update raw.ingests set n_parsed = ?, finished_at = now() where ingest_id = ?", [done, ingest_id]
+    )
     return done, {k: round(v, 3) for k, v in timings.items()}
 
 
-def ingest(paths: list[str], settings: Settings | None = None, workers: int | None = None,
-           ingest_id: str | None = None, progress: Progress | None = None) -> IngestStats:
+def ingest(
+    paths: list[str],
+    settings: Settings | None = None,
+    workers: int | None = None,
+    ingest_id: str | None = None,
+    progress: Progress | None = None,
+) -> IngestStats:
     """Both steps in one call (the raw layer only: no dbt, no gates)."""
     from .warehouse import connect
 
@@ -228,8 +255,9 @@ def ingest(paths: list[str], settings: Settings | None = None, workers: int | No
         stats = register(con, paths, settings, ingest_id or new_ingest_id(), progress)
         stats.parsed, timings = parse_pending(con, stats.ingest_id, workers, progress=progress)
         stats.timings.update(timings)
-        stats.by_status = dict(con.execute(
-            "select status, count(*) from raw.reports group by 1 order by 1").fetchall())
+        stats.by_status = dict(
+            con.execute("select status, count(*) from raw.reports group by 1 order by 1").fetchall()
+        )
     finally:
         con.close()
     return stats

@@ -45,7 +45,11 @@ def sniff_format(data: bytes, name: str = "") -> str:
     if lower.endswith((".html", ".htm", ".xhtml")):
         return "html"
     head = data[:2048].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or (b"<body" in head) or head.startswith(b"<table"):
+    if (
+        head.startswith((b"<!doctype html", b"<html", b"<?xml"))
+        or (b"<body" in head)
+        or head.startswith(b"<table")
+    ):
         return "html"
     if lower.endswith((".doc", ".xls", ".xlsx", ".ppt", ".zip", ".png", ".jpg", ".jpeg", ".gif")):
         return "unsupported"
@@ -105,7 +109,41 @@ def read_text(text: str) -> list[Line]:
 
 
 _BLOCK_TAGS = frozenset(
-    ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header", "footer", "nav", "table", "tbody", "thead", "tr", "td", "th", "blockquote", "pre", "title", "br", "center", "dl", "dt", "dd", "form", "main", "aside"]
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "table",
+        "tbody",
+        "thead",
+        "tr",
+        "td",
+        "th",
+        "blockquote",
+        "pre",
+        "title",
+        "br",
+        "center",
+        "dl",
+        "dt",
+        "dd",
+        "form",
+        "main",
+        "aside",
+    ]
 )
 
 
@@ -232,7 +270,9 @@ def read_html(text: str) -> list[Line]:
     return out
 
 
-_PDF_FOOTER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_PDF_FOOTER = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
 
 
 def is_page_footer(text: str) -> bool:
@@ -254,7 +294,9 @@ def read_pdf(data: bytes) -> list[Line]:
                 tables = page.find_tables()
                 boxes = [t.bbox for t in tables]
 
-                def outside(obj: dict[str, object], boxes: list[tuple[float, float, float, float]] = boxes) -> bool:
+                def outside(
+                    obj: dict[str, object], boxes: list[tuple[float, float, float, float]] = boxes
+                ) -> bool:
                     if "x0" not in obj:
                         return True
                     x = (float(obj["x0"]) + float(obj["x1"])) / 2  # type: ignore[arg-type]

@@ -20,9 +20,9 @@ combination satisfies the identities, the printed readings stay and the table is
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .identities import Cell, Equation
 from .tokens import BLANK, NUMBER, Token
@@ -121,7 +121,7 @@ def split_runs(chunks: Sequence[str], n: int, allow_signed: bool = False) -> Ite
                 yield []
             return
         rest_min = len(chunks) - k - 1
-        rest_max = sum(lens[k + 1:])
+        rest_max = sum(lens[k + 1 :])
         for parts in range(1, min(lens[k], left - rest_min) + 1):
             if left - parts > rest_max:
                 continue
@@ -177,8 +177,15 @@ def _holds(e: Equation, val: dict[Cell, Value]) -> bool:
     return not (not r_unknown and ls > rs)
 
 
-def build_readings(slot: Slot, integer: bool, runtogether: bool, allow_signed: bool,
-                   local_eqs: Sequence[Equation], lead: int = 0, trail: int = 0) -> None:
+def build_readings(
+    slot: Slot,
+    integer: bool,
+    runtogether: bool,
+    allow_signed: bool,
+    local_eqs: Sequence[Equation],
+    lead: int = 0,
+    trail: int = 0,
+) -> None:
     """Candidate readings of one slot from its tokens (see the module docstring)."""
     n = len(slot.cells)
     toks = [t for t in slot.tokens if t.kind in (NUMBER, BLANK)]
@@ -198,26 +205,30 @@ def build_readings(slot: Slot, integer: bool, runtogether: bool, allow_signed: b
                 slot.readings = []
                 return
             vals: list[Value] = [parse_number(p, integer) for p in cut]
-            fits = None not in vals and all(sum(vals[i] for i in lhs) == sum(vals[i] for i in rhs)  # type: ignore[misc]
-                                            for lhs, rhs in checks)
+            fits = None not in vals and all(
+                sum(vals[i] for i in lhs) == sum(vals[i] for i in rhs)  # type: ignore[misc]
+                for lhs, rhs in checks
+            )
             if not fits and local_eqs and None not in vals:
                 continue  # only kept when no cut fits, and then none is kept
             # map each piece back to the token it came from
             owner: list[Token | None] = []
-            pos = 0
-            for t, width in zip(nums, digits):
+            at = 0
+            for t, width in zip(nums, digits, strict=True):
                 used = 0
-                while pos < n and used < width:
+                while at < n and used < width:
                     owner.append(t)
-                    used += len(cut[pos].lstrip("-").replace(".", ""))
-                    pos += 1
+                    used += len(cut[at].lstrip("-").replace(".", ""))
+                    at += 1
             owner += [None] * (n - len(owner))
             r = Reading(vals, ["printed"] * n, owner[:n], [None] * n)
             if not local_eqs:
                 readings.append(r)  # nothing to check: every cut stays, in order
-            elif fits:
-                ok.append(r)
-            elif _fill_local(r, slot.cells, local_eqs, integer) and all(_holds(e, dict(zip(slot.cells, r.values))) for e in local_eqs):
+            elif (
+                fits
+                or _fill_local(r, slot.cells, local_eqs, integer)
+                and all(_holds(e, dict(zip(slot.cells, r.values))) for e in local_eqs)
+            ):
                 ok.append(r)
             else:
                 readings.append(r)
@@ -231,7 +242,9 @@ def build_readings(slot: Slot, integer: bool, runtogether: bool, allow_signed: b
             # no cut satisfies the row's own identity: either the print broke it or a blank cell
             # vanished from the run; the digits cannot tell which
             slot.readings = []
-            slot.note = "digits run together and no split satisfies " + "/".join(sorted({e.identity for e in local_eqs}))
+            slot.note = "digits run together and no split satisfies " + "/".join(
+                sorted({e.identity for e in local_eqs})
+            )
         return
 
     # separated cells: strip the spacer blanks the table's full rows show before/after numbers
@@ -311,7 +324,9 @@ def build_readings(slot: Slot, integer: bool, runtogether: bool, allow_signed: b
 
 
 @lru_cache(maxsize=4096)
-def _eqs_by_slot(eqs: tuple[Equation, ...], layout: tuple[tuple[str, tuple[Cell, ...]], ...]) -> dict[str, list[Equation]]:
+def _eqs_by_slot(
+    eqs: tuple[Equation, ...], layout: tuple[tuple[str, tuple[Cell, ...]], ...]
+) -> dict[str, list[Equation]]:
     """The equations touching each slot (memoised per table layout; the result is read-only)."""
     slot_of = {c: key for key, cells in layout for c in cells}
     out: dict[str, list[Equation]] = {}
@@ -345,7 +360,13 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
     exhausted = True
     if multi:
         # summary rows first so the column equations close early, then the rest in print order
-        multi.sort(key=lambda s: (len(s.readings) > 1 and s.key not in ("new_received", "carried_over", "outcome_total", "carried_forward"), 0))
+        multi.sort(
+            key=lambda s: (
+                len(s.readings) > 1
+                and s.key not in ("new_received", "carried_over", "outcome_total", "carried_forward"),
+                0,
+            )
+        )
         # Each equation keeps running sums of its known cells and counts of its unknown ones, so
         # choosing a reading updates and tests only the equations that touch its slot, in O(1) each.
         eq_list = list(eqs)
@@ -417,7 +438,9 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
         rec(0, {})
         exhausted = nodes <= MAX_NODES and len(solutions) < MAX_SOLUTIONS
         if not exhausted:
-            notes.append(("", f"search stopped after {nodes} readings; cells with several readings left ambiguous"))
+            notes.append(
+                ("", f"search stopped after {nodes} readings; cells with several readings left ambiguous")
+            )
 
     out: dict[Cell, CellResult] = {}
     for s in slots:
@@ -432,7 +455,10 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
                 status, rule = r.status[i], r.rule[i]
                 if status == "printed" and i in s.placed:
                     # a printed number whose column only the row identity could decide
-                    status, rule = "inferred", "+".join(sorted({e.identity for e in eqs_by_slot.get(s.key, [])})) or None
+                    status, rule = (
+                        "inferred",
+                        "+".join(sorted({e.identity for e in eqs_by_slot.get(s.key, [])})) or None,
+                    )
                 out[c] = CellResult(r.values[i], status, r.token[i], rule)
             if s.note:
                 notes.append((s.key, s.note))
@@ -451,18 +477,27 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
                     status, rule = "inferred", "+".join(sorted({e.identity for e in eqs})) or None
                 out[c] = CellResult(best.values[i], status, best.token[i], rule)
             else:
-                out[c] = CellResult(None, "ambiguous", None, None, tuple(sorted(v for v in vals if v is not None)))
+                out[c] = CellResult(
+                    None, "ambiguous", None, None, tuple(sorted(v for v in vals if v is not None))
+                )
         if s.note:
             n_amb = sum(1 for c in s.cells if out[c].status == "ambiguous")
-            notes.append((s.key, f"{s.note}: {len(s.readings)} readings, {len(picks)} fit the identities"
-                          + (f", {n_amb} cells ambiguous" if n_amb else "")))
+            notes.append(
+                (
+                    s.key,
+                    f"{s.note}: {len(s.readings)} readings, {len(picks)} fit the identities"
+                    + (f", {n_amb} cells ambiguous" if n_amb else ""),
+                )
+            )
     consistent = bool(solutions) or not multi
     _propagate(out, eqs, integer)
     _distrust_contradicted(out, eqs, notes)
     return Solved(out, notes, consistent)
 
 
-def _distrust_contradicted(out: dict[Cell, CellResult], eqs: Sequence[Equation], notes: list[tuple[str, str]]) -> None:
+def _distrust_contradicted(
+    out: dict[Cell, CellResult], eqs: Sequence[Equation], notes: list[tuple[str, str]]
+) -> None:
     """An identity filled or placed a cell, yet another identity breaks with that value: the table
     does not obey its identities (a printed error elsewhere), so the fill is not evidence. Such
     cells become ``ambiguous`` with the rejected value as their candidate; printed cells stay."""
@@ -481,8 +516,13 @@ def _distrust_contradicted(out: dict[Cell, CellResult], eqs: Sequence[Equation],
     for c, why in suspect.items():
         r = out[c]
         out[c] = CellResult(None, "ambiguous", r.token, None, (r.value,))
-        notes.append((c[0], f"{c[0]}/{c[1]}: {r.rule or 'the identities'} gave {r.value}, but {why} is then broken; "
-                            "the table breaks its identities, so the value is not certain"))
+        notes.append(
+            (
+                c[0],
+                f"{c[0]}/{c[1]}: {r.rule or 'the identities'} gave {r.value}, but {why} is then broken; "
+                "the table breaks its identities, so the value is not certain",
+            )
+        )
 
 
 def _propagate(out: dict[Cell, CellResult], eqs: Sequence[Equation], integer: bool) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from .codes import (
     T2_ITEM_PATTERNS,
@@ -82,7 +82,7 @@ def _spacers(groups: list[Group], ncols: int) -> tuple[int, int]:
     return (min(leads) if leads else 0, min(trails) if trails else 0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _row_local(template: str) -> dict[str, list[Equation]]:
     return row_local(equations("t3", template))
 
@@ -120,7 +120,9 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
     unmatched: list[Group] = []
     for g in groups_from(tokens, start, len(tokens)):
         text = g.text
-        if current >= T3_ROW_INDEX["carried_forward"] or (current >= 0 and _T3_STOP.search(text) and "本年" not in text):
+        if current >= T3_ROW_INDEX["carried_forward"] or (
+            current >= 0 and _T3_STOP.search(text) and "本年" not in text
+        ):
             stop = g.first
             break
         match = _t3_row_match(text, current)
@@ -132,8 +134,11 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
         code = T3_ROWS[match].code
         rows[code] = g
         groups.append(g)
-    template = "2021" if any(c in rows for c in ("other.no_correction", "other.unpaid_fee", "other.other")) else (
-        "2019" if "other" in rows else ("2021" if (year or 0) >= 2021 else "2019"))
+    template = (
+        "2021"
+        if any(c in rows for c in ("other.no_correction", "other.unpaid_fee", "other.other"))
+        else ("2019" if "other" in rows else ("2021" if (year or 0) >= 2021 else "2019"))
+    )
     res = TableResult("t3", template, None, end=stop)
     res.runtogether = _runtogether(groups)
     lead, trail = (0, 0) if res.runtogether else _spacers(groups, len(T3_COLS))
@@ -144,7 +149,9 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
         cells = [(code, c) for c in T3_COLS]
         found_group = rows.get(code)
         if found_group is None:
-            slots.append(Slot(code, cells, [], [Reading([None] * 7, ["missing"] * 7, [None] * 7, [None] * 7)]))
+            slots.append(
+                Slot(code, cells, [], [Reading([None] * 7, ["missing"] * 7, [None] * 7, [None] * 7)])
+            )
             res.notes.append(("error", code, f"row {T3_ROWS[T3_ROW_INDEX[code]].label} not found in 表三"))
             continue
         res.label_of[code] = found_group.labels[-1]
@@ -152,7 +159,13 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
         build_readings(slot, True, res.runtogether, False, local.get(code, []), lead, trail)
         slots.append(slot)
     for g in unmatched:
-        res.notes.append(("warning", "", f"line {g.labels[0].line}: values after unrecognised label {g.text[:30]!r} ignored"))
+        res.notes.append(
+            (
+                "warning",
+                "",
+                f"line {g.labels[0].line}: values after unrecognised label {g.text[:30]!r} ignored",
+            )
+        )
     res.solved = solve(slots, eqs, integer=True)
     return res
 
@@ -166,9 +179,13 @@ _T4_HEADER = re.compile(
 def find_t4(tokens: list[Token], after: int) -> int | None:
     for i in range(after, len(tokens)):
         t = tokens[i]
-        if t.kind == LABEL and ("复议" in t.text) and ("结果" in t.text or "行政诉讼" in t.text or len(t.text) <= 24):
+        if (
+            t.kind == LABEL
+            and ("复议" in t.text)
+            and ("结果" in t.text or "行政诉讼" in t.text or len(t.text) <= 24)
+        ):
             # a heading in prose is long and has no table header words nearby
-            window = "".join(x.text for x in tokens[i:i + 60] if x.kind == LABEL)[:200]
+            window = "".join(x.text for x in tokens[i : i + 60] if x.kind == LABEL)[:200]
             if "维持" in window or "纠正" in window or "审结" in window:
                 return i
     return None
@@ -188,7 +205,13 @@ def parse_t4(tokens: list[Token], start: int) -> TableResult:
                     break
                 if all(v.kind == BLANK for v in values):
                     values = []  # padding cells of the header rows
-                seen_header = seen_header or "维持" in t.text or "纠正" in t.text or "审结" in t.text or "总计" in t.text
+                seen_header = (
+                    seen_header
+                    or "维持" in t.text
+                    or "纠正" in t.text
+                    or "审结" in t.text
+                    or "总计" in t.text
+                )
                 continue
             if values or seen_header:
                 end = i
@@ -255,7 +278,14 @@ def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None) -> Ta
             items.append((item, list(header) if header else None, g, header_has_wan))
     if seen_measures & {"issued", "repealed", "in_force"}:
         template = "2021"
-    elif seen_measures & {"newly_made", "newly_published", "total_published", "items_prev_year", "items_change", "projects"}:
+    elif seen_measures & {
+        "newly_made",
+        "newly_published",
+        "total_published",
+        "items_prev_year",
+        "items_change",
+        "projects",
+    }:
         template = "2019"
     else:
         template = "2021" if (year or 0) >= 2021 else "2019"
@@ -266,7 +296,9 @@ def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None) -> Ta
     seen_items: set[str] = set()
     for item, header_ms, g, wan in items:
         if item in seen_items:
-            res.notes.append(("warning", item, f"line {g.labels[0].line}: 表二 item {item} printed twice; first kept"))
+            res.notes.append(
+                ("warning", item, f"line {g.labels[0].line}: 表二 item {item} printed twice; first kept")
+            )
             continue
         seen_items.add(item)
         measures = header_ms if header_ms else list(defaults.get(item, ()))
@@ -281,6 +313,8 @@ def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None) -> Ta
         slots.append(slot)
         for m in measures:
             if m == "amount_10k_yuan":
-                res.units[(item, m)] = "万元" if (wan or (template == "2021" and item == "administrative_fees")) else "unknown"
+                res.units[(item, m)] = (
+                    "万元" if (wan or (template == "2021" and item == "administrative_fees")) else "unknown"
+                )
     res.solved = solve(slots, [], integer=False)
     return res

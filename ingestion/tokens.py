@@ -17,7 +17,9 @@ from .read import Document
 LABEL, NUMBER, BLANK = "L", "N", "B"
 
 # What scraped tables print for an empty cell, or for "nothing to report".
-BLANK_MARKS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "无", "／", "空", "null", "None", "*", "×", "…"})
+BLANK_MARKS = frozenset(
+    {"", "-", "--", "—", "——", "–", "/", "\\", "无", "／", "空", "null", "None", "*", "×", "…"}
+)
 
 _PIECE = re.compile(
     r"(?P<num>(?:-(?=\d))?\d+(?:\.\d+)?)(?P<unit>\s*万元|\s*元)?"
@@ -78,7 +80,7 @@ def _scan_cell(norm: str, raw: str, out: list[tuple[str, str, str, str | None, b
         if m.lastgroup == "num" or m.group("num") is not None:
             num = m.group("num")
             unit = m.group("unit")
-            rest = s[m.end():]
+            rest = s[m.end() :]
             if unit is None and _ENUM_AFTER.match(rest) and num.isdigit():
                 # "00000002.其他…": the last digit enumerates the next label
                 if len(num) > 1:

@@ -73,10 +73,15 @@ def verify_dir(folder: Path, limit: int | None = None) -> dict[str, Any]:
         cmp = compare(res, truth)
         totals.update(cmp["counts"])
         totals["reports"] += 1
-        lay = by_layout.setdefault(truth["layout"] + (f"+{truth['defect']}" if truth.get("defect") else ""), Counter())
+        lay = by_layout.setdefault(
+            truth["layout"] + (f"+{truth['defect']}" if truth.get("defect") else ""), Counter()
+        )
         lay.update(cmp["counts"])
         lay["reports"] += 1
         if cmp["errors"]:
             failures.append({"file": src.name, "errors": cmp["errors"][:5]})
-    return {"totals": dict(totals), "by_layout": {k: dict(v) for k, v in sorted(by_layout.items())},
-            "failures": failures}
+    return {
+        "totals": dict(totals),
+        "by_layout": {k: dict(v) for k, v in sorted(by_layout.items())},
+        "failures": failures,
+    }

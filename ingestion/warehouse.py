@@ -71,8 +71,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     version makes the next ingest re-parse them."""
     want = duckdb.connect(":memory:")
     want.execute(DDL)
-    query = ("select table_schema, table_name, column_name, data_type from information_schema.columns "
-             "where table_schema in ('raw', 'dq') order by table_schema, table_name, ordinal_position")
+    query = (
+        "select table_schema, table_name, column_name, data_type from information_schema.columns "
+        "where table_schema in ('raw', 'dq') order by table_schema, table_name, ordinal_position"
+    )
     have = {(r[0], r[1], r[2]) for r in con.execute(query).fetchall()}
     added = []
     for schema, table, column, dtype in want.execute(query).fetchall():
@@ -90,8 +92,14 @@ def upsert_agencies(con: duckdb.DuckDBPyConnection, df: pl.DataFrame) -> None:
         con.unregister("new_agencies")
 
 
-def load(con: duckdb.DuckDBPyConnection, reports: pl.DataFrame, cells: pl.DataFrame, issues: pl.DataFrame,
-         archived: dict[str, str], ingest_id: str | None = None) -> None:
+def load(
+    con: duckdb.DuckDBPyConnection,
+    reports: pl.DataFrame,
+    cells: pl.DataFrame,
+    issues: pl.DataFrame,
+    archived: dict[str, str],
+    ingest_id: str | None = None,
+) -> None:
     """Replace the given reports' rows in one transaction."""
     for schema, df in ((REPORTS, reports), (CELLS, cells), (ISSUES, issues)):
         schema.validate(df)
@@ -105,14 +113,17 @@ def load(con: duckdb.DuckDBPyConnection, reports: pl.DataFrame, cells: pl.DataFr
         con.register("new_reports", reports)
         con.register("new_cells", cells)
         con.register("new_issues", issues)
-        again = con.execute("select count(*) from raw.reports where report_id in (select report_id from new_reports)"
-                            ).fetchone()
+        again = con.execute(
+            "select count(*) from raw.reports where report_id in (select report_id from new_reports)"
+        ).fetchone()
         if again and again[0]:  # re-parsed reports (a new parser version): replace their rows
             con.execute("delete from raw.report_cells where report_id in (select report_id from new_reports)")
             con.execute("delete from raw.parse_issues where report_id in (select report_id from new_reports)")
             con.execute("delete from raw.reports where report_id in (select report_id from new_reports)")
         # by name: a warehouse migrated from an older release has its added columns at the end
-        con.execute("insert into raw.reports by name select * exclude (loaded_at), now() as loaded_at from new_reports")
+        con.execute(
+            "insert into raw.reports by name select * exclude (loaded_at), now() as loaded_at from new_reports"
+        )
         con.execute("insert into raw.report_cells by name select * from new_cells")
         con.execute("insert into raw.parse_issues by name select * from new_issues")
         con.execute("commit")
@@ -124,20 +135,29 @@ def load(con: duckdb.DuckDBPyConnection, reports: pl.DataFrame, cells: pl.DataFr
             con.unregister(name)
 
 
-def record_sources(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, str]], ingest_id: str | None = None
-                   ) -> int:
+def record_sources(
+    con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, str]], ingest_id: str | None = None
+) -> int:
     """Register (report_id, source path, archived path) triples; returns how many were new."""
     if not rows:
         return 0
-    df = pl.DataFrame(rows, schema={"report_id": pl.String, "source_path": pl.String, "archived_path": pl.String},
-                      orient="row").unique(["report_id", "source_path"])
+    df = pl.DataFrame(
+        rows,
+        schema={"report_id": pl.String, "source_path": pl.String, "archived_path": pl.String},
+        orient="row",
+    ).unique(["report_id", "source_path"])
     before = _count(con, "raw.report_sources")
     con.register("new_sources", df)
-    con.execute("insert or ignore into raw.report_sources by name select report_id, source_path, archived_path, "
-                "now() as first_seen, ?::varchar as ingest_id from new_sources", [ingest_id])
+    con.execute(
+        "insert or ignore into raw.report_sources by name select report_id, source_path, archived_path, "
+        "now() as first_seen, ?::varchar as ingest_id from new_sources",
+        [ingest_id],
+    )
     # rows registered by an older release may lack the archived path: heal them from this run
-    con.execute("update raw.report_sources s set archived_path = n.archived_path from new_sources n "
-                "where s.report_id = n.report_id and s.source_path = n.source_path and s.archived_path is null")
+    con.execute(
+        "update raw.report_sources s set archived_path = n.archived_path from new_sources n "
+        "where s.report_id = n.report_id and s.source_path = n.source_path and s.archived_path is null"
+    )
     con.unregister("new_sources")
     return _count(con, "raw.report_sources") - before
 
@@ -152,19 +172,27 @@ def pending(con: duckdb.DuckDBPyConnection, parser_version: str) -> list[tuple[s
 
     Driven by the registry, not by the files of this run: a run that crashed half-way is finished by the next.
     """
-    return [tuple(r) for r in con.execute(
-        """select s.report_id, any_value(s.archived_path), min(s.source_path)
+    return [
+        tuple(r)
+        for r in con.execute(
+            """select s.report_id, any_value(s.archived_path), min(s.source_path)
            from raw.report_sources s left join raw.reports r using (report_id)
            where r.report_id is null or r.parser_version <> ?
-           group by s.report_id order by s.report_id""", [parser_version]).fetchall()]
+           group by s.report_id order by s.report_id""",
+            [parser_version],
+        ).fetchall()
+    ]
 
 
 def write_reference(con: duckdb.DuckDBPyConnection) -> None:
     """ref.codes and ref.identity_terms, rendered from ingestion.codes / ingestion.identities (the contract)."""
     from .reference import codes_frame, identity_terms_frame, t2_layout_frame
 
-    for name, df in (("codes", codes_frame()), ("identity_terms", identity_terms_frame()),
-                     ("t2_layout", t2_layout_frame())):
+    for name, df in (
+        ("codes", codes_frame()),
+        ("identity_terms", identity_terms_frame()),
+        ("t2_layout", t2_layout_frame()),
+    ):
         con.register("new_ref", df)
         con.execute(f"create or replace table ref.{name} as select * from new_ref")
         con.unregister("new_ref")
