@@ -39,7 +39,7 @@ LAYOUTS = (
     "gbk",
 )
 DEFECTS = ("identity_broken", "blanks", "pre_2019", "not_a_report", "truncated")
-GENERATOR_VERSION = "2"  # bump when the same seed renders different reports; written to <out>/.generator
+GENERATOR_VERSION = "3"  # bump when the same seed renders different reports; written to <out>/.generator
 STAMP = ".generator"
 
 
@@ -132,9 +132,21 @@ def _counties() -> tuple[str, ...]:
 
 def _agency_names(rng: random.Random) -> Iterator[str]:
     """Distinct agency names, in random order: every county × unit, then townships of a county."""
-    names = [c + u for c in _counties() for u in _COUNTY_UNITS]
-    rng.shuffle(names)
-    yield from names
+    # county by county, a few units each (often the government too), so regions have parts (X4)
+    counties = list(_counties())
+    rng.shuffle(counties)
+    rest: list[str] = []
+    for c in counties:
+        units = list(_COUNTY_UNITS)
+        rng.shuffle(units)
+        k = rng.randint(1, 6)
+        if rng.random() < 0.5 and "人民政府" in units[k:]:
+            units.remove("人民政府")
+            units.insert(0, "人民政府")
+        yield from (c + u for u in units[:k])
+        rest += [c + u for u in units[k:]]
+    rng.shuffle(rest)
+    yield from rest
     towns = [c + p + u for c in _counties() for p in _PLACES for u in _TOWN_UNITS]
     rng.shuffle(towns)
     yield from towns
