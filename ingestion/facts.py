@@ -26,6 +26,12 @@ class Schema:
     def frame(self, rows: Sequence[Sequence[object]]) -> pl.DataFrame:
         return pl.DataFrame(rows, schema=self.columns, orient="row")
 
+    def from_columns(self, cols: Sequence[Sequence[object]]) -> pl.DataFrame:
+        """A frame from one list per column, in schema order (no lists: no rows)."""
+        if not cols:
+            return self.empty()
+        return pl.DataFrame(dict(zip(self.columns, cols, strict=True)), schema=self.columns)
+
     def empty(self) -> pl.DataFrame:
         return pl.DataFrame(schema=self.columns)
 

@@ -114,12 +114,23 @@ def _parse_job(job: tuple[str, str]) -> Any:
     return parse_rows(*job)
 
 
-def parse_chunk(jobs: list[tuple[str, str]]) -> tuple[Any, Any, Any]:
-    """(path, source) jobs → validated (reports, cells, issues) frames. Runs in a worker: the rows
-    become columns there, in parallel, and cross back to the parent as Arrow buffers."""
-    from .facts import frames
+def parse_chunk(jobs: list[tuple[str, str]]) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
+    """(path, source) jobs → the three fact tables as columns (one list per column). Runs in a worker:
+    rows become columns there, in parallel, and the parent builds each frame from whole columns.
+    Plain lists, not Polars: a forked child must not touch Polars' thread pool."""
+    parsed = [_parse_job(j) for j in jobs]
+    out = []
+    for k in range(3):
+        rows = [p[0] for p in parsed] if k == 0 else [row for p in parsed for row in p[k]]
+        out.append([list(col) for col in zip(*rows, strict=True)] if rows else [])
+    return out[0], out[1], out[2]
 
-    return frames([_parse_job(j) for j in jobs])
+
+def _chunk_frames(cols: tuple[list[list[Any]], list[list[Any]], list[list[Any]]]) -> tuple[Any, Any, Any]:
+    from .facts import CELLS, ISSUES, REPORTS
+
+    reports, cells, issues = (s.from_columns(c) for s, c in zip((REPORTS, CELLS, ISSUES), cols, strict=True))
+    return reports, cells, issues
 
 
 def parse_many(jobs: list[tuple[str, str]], workers: int, pool: Any = None) -> list[Any]:
@@ -148,14 +159,14 @@ def _frames_stream(jobs: list[tuple[str, str]], workers: int) -> Iterator[tuple[
     chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     if workers <= 1 or len(jobs) < 2 * CHUNK:
         for c in chunks:
-            yield len(c), parse_chunk(c)
+            yield len(c), _chunk_frames(parse_chunk(c))
         return
     import multiprocessing as mp
     from collections import deque
 
-    # spawn, not fork: the workers build Polars frames, and a forked child inherits the parent's
-    # Polars/DuckDB thread pools in a state that can deadlock
-    with mp.get_context("spawn").Pool(workers) as pool:
+    # fork: workers start at once and need no importable __main__ (a script without a main guard, a
+    # notebook, stdin). They return plain lists; Polars runs only in this process, never in a fork.
+    with mp.get_context("fork").Pool(workers) as pool:
         queue: deque[tuple[int, Any]] = deque()
         todo = iter(chunks)
         for c in todo:
@@ -167,7 +178,7 @@ def _frames_stream(jobs: list[tuple[str, str]], workers: int) -> Iterator[tuple[
             nxt = next(todo, None)
             if nxt is not None:
                 queue.append((len(nxt), pool.apply_async(parse_chunk, (nxt,))))
-            yield n, fut.get()
+            yield n, _chunk_frames(fut.get())
 
 
 def parse_pending(
