@@ -75,10 +75,18 @@ def _pipeline(paths: list[str] | None, args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         os.environ.setdefault("XXGK_PROGRESS", "1")
     t = time.perf_counter()
+    import contextlib
+
+    from ingestion.settings import Settings
     from orchestration.run import run_pipeline
 
-    ok, ingest_id, checks = run_pipeline(paths, workers=args.workers, threshold=args.threshold)
+    # dagster-dbt echoes every dbt event to stdout; keep it in a log beside the instance, not on the terminal
+    log = Settings.from_env().dagster_home / "last_run_stdout.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):
+        ok, ingest_id, checks = run_pipeline(paths, workers=args.workers, threshold=args.threshold)
     _summary(ok, ingest_id, checks)
+    print(f"dbt and step output: {log}")
     print(f"done in {time.perf_counter() - t:.1f}s")
     return 0 if ok else 1
 
