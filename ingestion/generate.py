@@ -18,6 +18,7 @@ from typing import Any
 
 from .codes import (
     T2_ITEMS,
+    T2_MEASURES,
     T2_MEASURES_BY_TEMPLATE,
     T3_COLS,
     T3_ROW_BY_CODE,
@@ -274,18 +275,8 @@ _T2_SECTION = {
     "administrative_fees": "第二十条第（八）项",
     "centralized_procurement": "第二十条第（九）项",
 }
-_T2_MEASURE_LABEL = {
-    "newly_made": "本年新制作数量",
-    "newly_published": "本年新公开数量",
-    "total_published": "对外公开总数量",
-    "issued": "本年制发件数",
-    "repealed": "本年废止件数",
-    "in_force": "现行有效件数",
-    "items_prev_year": "上一年项目数量",
-    "items_change": "本年增/减",
-    "decisions": "本年处理决定数量",
-    "projects": "采购项目数量",
-}
+# the spec's measure labels, as reports print them (处理决定数量 usually with 本年)
+_T2_MEASURE_LABEL = T2_MEASURES | {"decisions": "本年处理决定数量"}
 _T2_ITEM_LABEL = dict(T2_ITEMS) | {"normative_documents": "行政规范性文件"}
 
 
