@@ -109,24 +109,16 @@ def _peak_rss_mb() -> float:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .generate import corpus_matches, generate
+    from .generate import ensure_corpus
 
     corpus = Path(args.corpus or f"bench/corpus-{args.n}-{args.seed}")
+    if not args.corpus:  # a folder the user names is parsed as it is, never regenerated
+        secs = ensure_corpus(corpus, args.n, args.seed)
+        if secs is not None:
+            print(f"generated {args.n} reports in {secs:.1f}s → {corpus}")
     files = sorted(
         str(p) for p in corpus.glob("*") if not p.name.endswith(".truth.json") and not p.name.startswith(".")
     )
-    if not corpus_matches(corpus, args.n, args.seed):
-        import shutil
-
-        shutil.rmtree(corpus, ignore_errors=True)
-        t = time.perf_counter()
-        generate(corpus, args.n, args.seed)
-        files = sorted(
-            str(p)
-            for p in corpus.glob("*")
-            if not p.name.endswith(".truth.json") and not p.name.startswith(".")
-        )
-        print(f"generated {len(files)} reports in {time.perf_counter() - t:.1f}s → {corpus}")
     total_bytes = sum(os.path.getsize(f) for f in files)
     results: dict[str, Any] = {"n": len(files), "mb": round(total_bytes / 1e6, 1)}
     from .pipeline import parse_many, parse_rows

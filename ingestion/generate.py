@@ -50,6 +50,23 @@ def corpus_matches(out: Path, n: int, seed: int) -> bool:
     return stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == f"{GENERATOR_VERSION} {n} {seed}"
 
 
+def ensure_corpus(out: Path, n: int, seed: int) -> float | None:
+    """Make ``out`` hold ``generate(out, n, seed)``'s corpus; returns the seconds spent generating, None
+    when it already did. Only a folder this generator wrote (it has the stamp) or an empty one is
+    replaced: a folder of anything else is never deleted."""
+    import shutil
+    import time
+
+    if corpus_matches(out, n, seed):
+        return None
+    if out.exists() and any(out.iterdir()) and not (out / STAMP).is_file():
+        raise FileExistsError(f"{out} holds files the generator did not write; refusing to replace them")
+    shutil.rmtree(out, ignore_errors=True)
+    t = time.perf_counter()
+    generate(out, n, seed)
+    return time.perf_counter() - t
+
+
 _PLACES = [
     "临川",
     "安远",

@@ -31,16 +31,14 @@ def bench(n: int, seed: int = 7, workers: int = 0, workdir: Path | None = None) 
     for sub in ("archive", "warehouse.duckdb", "reports"):
         p = work / sub
         shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
-    from ingestion.generate import corpus_matches, generate
+    from ingestion.generate import ensure_corpus
     from ingestion.pipeline import new_ingest_id, parse_pending, register
     from ingestion.settings import Settings
     from ingestion.warehouse import connect
 
-    if not corpus_matches(corpus, n, seed):
-        shutil.rmtree(corpus, ignore_errors=True)
-        t = time.perf_counter()
-        generate(corpus, n, seed)
-        print(f"generated {n} reports in {time.perf_counter() - t:.1f}s → {corpus}", flush=True)
+    secs = ensure_corpus(corpus, n, seed)
+    if secs is not None:
+        print(f"generated {n} reports in {secs:.1f}s → {corpus}", flush=True)
     st = Settings.from_env()
     ingest_id = new_ingest_id()
     rows: list[tuple[str, float]] = []

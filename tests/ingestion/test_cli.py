@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ingestion.cli import main
 
 BIN = Path(sys.executable).parent / "xxgk"
@@ -40,3 +42,18 @@ def test_parse_path_imports_no_orchestration_stack(tmp_path: Path) -> None:
 
 def test_console_script_installed() -> None:
     assert BIN.exists()
+
+
+def test_ensure_corpus_never_deletes_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    from ingestion.generate import ensure_corpus
+
+    mine = tmp_path / "reports"
+    mine.mkdir()
+    (mine / "real.txt").write_text("某县2023年政府信息公开工作年度报告", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        ensure_corpus(mine, 3, 1)
+    assert (mine / "real.txt").exists()
+    gen = tmp_path / "gen"
+    assert ensure_corpus(gen, 3, 1) is not None and ensure_corpus(gen, 3, 1) is None  # second call: kept
+    assert ensure_corpus(gen, 4, 1) is not None  # its own corpus, other size: replaced
+    assert len([p for p in gen.iterdir() if p.name.endswith(".truth.json")]) == 4
