@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from ingestion.settings import Settings
-from ingestion.warehouse import MEMORY_LIMIT
+from ingestion.warehouse import MEMORY_LIMIT, open_db
 
 from .checks import BATCH_CELLS_QUERY, BATCH_CELLS_SQL, CHECKS
 
@@ -109,8 +109,7 @@ def run_gates(ingest_id: str, settings: Settings | None = None, threshold: float
     st = settings or Settings.from_env()
     os.environ["XXGK_WAREHOUSE"] = str(st.warehouse)  # the GX datasource reads ${XXGK_WAREHOUSE}
     os.environ.setdefault("XXGK_DUCKDB_MEMORY", MEMORY_LIMIT)  # and ${XXGK_DUCKDB_MEMORY}
-    with duckdb.connect(str(st.warehouse)) as con:
-        con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+    with open_db(st.warehouse) as con:
         con.execute("create or replace table dq.current_batch as select ?::varchar as ingest_id", [ingest_id])
         con.execute(f"create or replace table dq.batch_cells as {BATCH_CELLS_SQL}")
         row = con.execute("select count(*) from raw.reports where ingest_id = ?", [ingest_id]).fetchone()
@@ -151,8 +150,7 @@ def run_gates(ingest_id: str, settings: Settings | None = None, threshold: float
 
 def _store(warehouse: Path, ingest_id: str, out: GateOutcome, gx_counts: dict[str, int]) -> None:
     batch = f"({BATCH_CELLS_QUERY})"
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+    with open_db(warehouse) as con:
         con.execute("begin")
         con.execute("delete from dq.validation_results where ingest_id = ?", [ingest_id])
         con.execute("delete from dq.validation_runs where ingest_id = ?", [ingest_id])

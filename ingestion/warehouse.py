@@ -53,13 +53,19 @@ create table if not exists dq.validation_results (
 MEMORY_LIMIT = os.environ.get("XXGK_DUCKDB_MEMORY", "1GB")
 
 
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """A connection with the DDL applied. DuckDB's buffer pool is capped (XXGK_DUCKDB_MEMORY, default
-    1GB; a database instance setting, so the gates' connections share it): it spills rather than
-    holding the whole warehouse in memory at national scale."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def open_db(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection with DuckDB's buffer pool capped (XXGK_DUCKDB_MEMORY, default 1GB): it
+    spills rather than holding the whole warehouse in memory at national scale. GX and dbt get the same
+    cap through their own configuration (expectations/suites.py, dbt_project/profiles.yml)."""
     con = duckdb.connect(str(path))
     con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+    return con
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """:func:`open_db`, with the DDL applied and an older warehouse migrated."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = open_db(path)
     con.execute(DDL)
     migrate(con)
     return con
