@@ -50,6 +50,9 @@ def identity_query(identity: str) -> str:
     non-negative count (I5), so an equation is still broken when one side is fully known and the known
     terms of the other side already exceed it (e.g. a leaf above its （七）总计 while another leaf is
     ambiguous). Unknown terms show as ``?`` and the partial sum as ``≥``.
+
+    Plus the equations the parser proved unsatisfiable (issue code ``unsatisfiable:I…``): no reading of
+    the printed cells satisfies them, so the table breaks the identity even where its cells stay undecided.
     """
     key_axis = "col" if identity in ("I1", "I3") else "row"
     num = f"coalesce({_NUM.format(v='s.value')}, '?')"
@@ -106,6 +109,23 @@ select e.report_id, e.table_id,
 from broken e
 join written w on w.report_id = e.report_id and w.table_id = e.table_id and w.eq_key = e.eq_key
 left join ref.codes k on k.table_id = e.table_id and k.axis = '{key_axis}' and k.code = e.eq_key
+union all
+-- the parser proved that no reading of the printed cells satisfies the equation (digits run together
+-- that no cut makes add up, a lost cell that no placement fits, a fill another equation refutes):
+-- the table breaks the identity as printed although some of its cells stay undecided
+select i.report_id, i.table_id, i.row_code, i.col_code, null::double as lhs, null::double as rhs,
+       coalesce(r.agency, '?') || ' ' || coalesce(cast(r.year as varchar), '?') || ' · {identity} · '
+           || coalesce(k.label_zh, i.row_code, i.col_code, i.table_id)
+           || ': 无论怎样读取印出的单元格都不成立 / no reading of the printed cells satisfies it' as message
+from raw.parse_issues i
+join raw.reports r on r.report_id = i.report_id
+left join ref.codes k on k.table_id = i.table_id and k.axis = '{key_axis}'
+    and k.code = {"i.col_code" if key_axis == "col" else "i.row_code"}
+where r.ingest_id in (select ingest_id from dq.current_batch)
+  and i.code like 'unsatisfiable:%' and '+' || split_part(i.code, ':', 2) || '+' like '%+{identity}+%'
+  -- an equation the known cells already break is shown above, with its arithmetic
+  and not exists (select 1 from broken b where b.report_id = i.report_id and b.table_id = i.table_id
+                  and b.eq_key = {"i.col_code" if key_axis == "col" else "i.row_code"})
 """
 
 

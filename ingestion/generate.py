@@ -206,6 +206,7 @@ class Truth:
     printed: dict[str, list[str]] = field(default_factory=dict)  # table -> "row.col" printed blank
     broken: list[str] = field(default_factory=list)  # identities broken as printed
     lost: list[str] = field(default_factory=list)  # "t3:row.col" cells not printed at all
+    changed: list[str] = field(default_factory=list)  # "t3:row.col" cells printed wrong on purpose
 
     def as_json(self) -> dict[str, Any]:
         return self.__dict__
@@ -578,6 +579,7 @@ def generate(out: Path, n: int, seed: int = 0, defect_share: float = 0.15) -> li
             col = rng.choice(T3_COLS[:-1])
             t3[leaf][col] += rng.randint(1, 9)  # printed wrong: I2 and I3 break for this cell
             truth.broken = ["I2", "I3"]
+            truth.changed = [f"t3:{leaf}.{col}"]
         if defect == "blanks":
             for _ in range(rng.randint(1, 4)):
                 r = rng.choice(t3_rows_for(tmpl3))

@@ -245,6 +245,20 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
         res.issues.append(
             Issue("info" if "ambiguous" not in msg else "warning", "solver", msg, table, key or None)
         )
+    for ident, key in tr.solved.unsatisfiable:
+        # I1/I3 are about a column, I2/I4 about a row (the 表四 slot is the whole table)
+        by_col = ident in ("I1", "I3")
+        res.issues.append(
+            Issue(
+                "warning",
+                f"unsatisfiable:{ident}",
+                f"{ident} {key}: no reading of the printed cells satisfies it; "
+                "the table breaks the identity as printed, whichever way its cells are read",
+                table,
+                None if by_col or key in ("", "t4") else key,
+                key if by_col and key else None,
+            )
+        )
     if tr.runtogether:
         res.issues.append(
             Issue(

@@ -51,6 +51,10 @@ class Slot:
     readings: list[Reading] = field(default_factory=list)
     note: str | None = None  # why this slot needed the solver, for the issues
     placed: set[int] = field(default_factory=set)  # positions the print alone did not fix
+    unsat: tuple[str, ...] = ()  # identities that no reading of this slot's print satisfies
+    # the readings cover every table the print can stand for; not so for digits run together, where
+    # a blank cell may have vanished from the run without a trace
+    exhaustive: bool = True
 
 
 @dataclass(slots=True)
@@ -190,6 +194,7 @@ def build_readings(
     n = len(slot.cells)
     toks = [t for t in slot.tokens if t.kind in (NUMBER, BLANK)]
     if runtogether and any(t.kind == NUMBER for t in toks):
+        slot.exhaustive = False
         nums = [t for t in toks if t.kind == NUMBER]
         digits = [len(t.text.lstrip("-").replace(".", "")) for t in nums]
         idx = {c: i for i, c in enumerate(slot.cells)}
@@ -321,6 +326,10 @@ def build_readings(
         readings.append(r)
     slot.placed = {i for i in range(n) if len(raw_values[i]) > 1}
     slot.readings = readings
+    if not readings and local_eqs:
+        # every placement of the printed numbers breaks the row's own identity
+        slot.unsat = tuple(sorted({e.identity for e in local_eqs}))
+        slot.note += "; no placement satisfies " + "/".join(slot.unsat)
 
 
 @lru_cache(maxsize=4096)
@@ -341,6 +350,88 @@ class Solved:
     cells: dict[Cell, CellResult]
     notes: list[tuple[str, str]]  # (slot key or "", message)
     consistent: bool  # a reading satisfying every equation was found (or nothing needed one)
+    # (identity, equation key or slot key) that no reading of the print can satisfy: proof that the
+    # table as printed breaks it, even where the broken cells themselves stay undecided
+    unsatisfiable: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _search(
+    multi: list[Slot], eqs: Sequence[Equation], fixed: dict[Cell, Value]
+) -> tuple[list[dict[str, int]], int]:
+    """Every combination of readings of the ``multi`` slots under which no equation is surely broken
+    (up to MAX_SOLUTIONS, within MAX_NODES); returns the solutions and the nodes visited."""
+    solutions: list[dict[str, int]] = []
+    nodes = 0
+    # Each equation keeps running sums of its known cells and counts of its unknown ones, so
+    # choosing a reading updates and tests only the equations that touch its slot, in O(1) each.
+    eq_list = list(eqs)
+    lsum = [0.0] * len(eq_list)
+    rsum = [0.0] * len(eq_list)
+    lunk = [0] * len(eq_list)
+    runk = [0] * len(eq_list)
+    where: dict[Cell, list[tuple[int, bool]]] = {}  # cell -> (equation, on the left side)
+    for ei, e in enumerate(eq_list):
+        for side_left, cells in ((True, e.lhs), (False, e.rhs)):
+            for c in cells:
+                v = fixed.get(c)
+                if v is None:  # blank, not printed, a slot without readings, or not yet chosen
+                    if side_left:
+                        lunk[ei] += 1
+                    else:
+                        runk[ei] += 1
+                elif side_left:
+                    lsum[ei] += v
+                else:
+                    rsum[ei] += v
+                where.setdefault(c, []).append((ei, side_left))
+    incidence = [[where.get(c, []) for c in s.cells] for s in multi]
+    touched = [sorted({ei for inc in incs for ei, _ in inc}) for incs in incidence]
+
+    def apply(i: int, values: list[Value], sign: int) -> None:
+        for inc, v in zip(incidence[i], values):
+            if v is None:
+                continue
+            for ei, side_left in inc:
+                if side_left:
+                    lsum[ei] += sign * v
+                    lunk[ei] -= sign
+                else:
+                    rsum[ei] += sign * v
+                    runk[ei] -= sign
+
+    def holds(ei: int) -> bool:
+        # as _holds: broken only when surely broken (values are non-negative)
+        lu, ru = lunk[ei], runk[ei]
+        if not lu and not ru:
+            return lsum[ei] == rsum[ei]
+        if not lu and rsum[ei] > lsum[ei]:
+            return False
+        return not (not ru and lsum[ei] > rsum[ei])
+
+    def rec(i: int, chosen: dict[str, int]) -> bool:
+        nonlocal nodes
+        if len(solutions) >= MAX_SOLUTIONS:
+            return False
+        if i == len(multi):
+            solutions.append(dict(chosen))
+            return True
+        s = multi[i]
+        for k, r in enumerate(s.readings):
+            nodes += 1
+            if nodes > MAX_NODES:
+                return False
+            apply(i, r.values, 1)
+            if all(holds(ei) for ei in touched[i]):
+                chosen[s.key] = k
+                if not rec(i + 1, chosen) and (nodes > MAX_NODES or len(solutions) >= MAX_SOLUTIONS):
+                    apply(i, r.values, -1)
+                    return False
+                del chosen[s.key]
+            apply(i, r.values, -1)
+        return True
+
+    rec(0, {})
+    return solutions, nodes
 
 
 def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> Solved:
@@ -358,6 +449,7 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
     solutions: list[dict[str, int]] = []
     nodes = 0
     exhausted = True
+    unsat: list[tuple[str, str]] = []
     if multi:
         # summary rows first so the column equations close early, then the rest in print order
         multi.sort(
@@ -367,79 +459,20 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
                 0,
             )
         )
-        # Each equation keeps running sums of its known cells and counts of its unknown ones, so
-        # choosing a reading updates and tests only the equations that touch its slot, in O(1) each.
-        eq_list = list(eqs)
-        lsum = [0.0] * len(eq_list)
-        rsum = [0.0] * len(eq_list)
-        lunk = [0] * len(eq_list)
-        runk = [0] * len(eq_list)
-        where: dict[Cell, list[tuple[int, bool]]] = {}  # cell -> (equation, on the left side)
-        for ei, e in enumerate(eq_list):
-            for side_left, cells in ((True, e.lhs), (False, e.rhs)):
-                for c in cells:
-                    v = fixed.get(c)
-                    if v is None:  # blank, not printed, a slot without readings, or not yet chosen
-                        if side_left:
-                            lunk[ei] += 1
-                        else:
-                            runk[ei] += 1
-                    elif side_left:
-                        lsum[ei] += v
-                    else:
-                        rsum[ei] += v
-                    where.setdefault(c, []).append((ei, side_left))
-        incidence = [[where.get(c, []) for c in s.cells] for s in multi]
-        touched = [sorted({ei for inc in incs for ei, _ in inc}) for incs in incidence]
-
-        def apply(i: int, values: list[Value], sign: int) -> None:
-            for inc, v in zip(incidence[i], values):
-                if v is None:
-                    continue
-                for ei, side_left in inc:
-                    if side_left:
-                        lsum[ei] += sign * v
-                        lunk[ei] -= sign
-                    else:
-                        rsum[ei] += sign * v
-                        runk[ei] -= sign
-
-        def holds(ei: int) -> bool:
-            # as _holds: broken only when surely broken (values are non-negative)
-            lu, ru = lunk[ei], runk[ei]
-            if not lu and not ru:
-                return lsum[ei] == rsum[ei]
-            if not lu and rsum[ei] > lsum[ei]:
-                return False
-            return not (not ru and lsum[ei] > rsum[ei])
-
-        def rec(i: int, chosen: dict[str, int]) -> bool:
-            nonlocal nodes
-            if len(solutions) >= MAX_SOLUTIONS:
-                return False
-            if i == len(multi):
-                solutions.append(dict(chosen))
-                return True
-            s = multi[i]
-            for k, r in enumerate(s.readings):
-                nodes += 1
-                if nodes > MAX_NODES:
-                    return False
-                apply(i, r.values, 1)
-                if all(holds(ei) for ei in touched[i]):
-                    chosen[s.key] = k
-                    if not rec(i + 1, chosen) and (nodes > MAX_NODES or len(solutions) >= MAX_SOLUTIONS):
-                        apply(i, r.values, -1)
-                        return False
-                    del chosen[s.key]
-                apply(i, r.values, -1)
-            return True
-
-        rec(0, {})
+        solutions, nodes = _search(multi, eqs, fixed)
         exhausted = nodes <= MAX_NODES and len(solutions) < MAX_SOLUTIONS
         if not exhausted:
             notes.append(
                 ("", f"search stopped after {nodes} readings; cells with several readings left ambiguous")
+            )
+        elif not solutions and all(s.exhaustive for s in slots):
+            unsat = _unsatisfied(multi, eqs, fixed)
+            notes.append(
+                (
+                    "",
+                    "no reading of the printed cells satisfies "
+                    + ", ".join(f"{i} {k}".strip() for i, k in unsat),
+                )
             )
 
     out: dict[Cell, CellResult] = {}
@@ -491,17 +524,45 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
             )
     consistent = bool(solutions) or not multi
     _propagate(out, eqs, integer)
-    _distrust_contradicted(out, eqs, notes)
-    return Solved(out, notes, consistent)
+    unsat += [(i, s.key) for s in slots for i in s.unsat]
+    contradicted = _distrust_contradicted(out, eqs, notes)
+    if all(s.exhaustive for s in slots):  # otherwise a vanished blank may explain the contradiction
+        unsat += contradicted
+    return Solved(out, notes, consistent, sorted(set(unsat)))
+
+
+def _unsatisfied(
+    multi: list[Slot], eqs: Sequence[Equation], fixed: dict[Cell, Value]
+) -> list[tuple[str, str]]:
+    """Why no combination of readings fits: the single equations that no reading of their slots can
+    satisfy; failing those, the identities that cannot hold on their own; failing those, the
+    identities that cannot hold together. (Only called when the full search was exhausted.)"""
+    out: list[tuple[str, str]] = []
+    cells_of = [set(s.cells) for s in multi]
+    for e in eqs:
+        sub = [s for s, cs in zip(multi, cells_of) if cs.intersection(e.cells)]
+        if sub:
+            sols, nodes = _search(sub, [e], fixed)
+            if not sols and nodes <= MAX_NODES:
+                out.append((e.identity, e.key))
+    if out:
+        return out
+    families = sorted({e.identity for e in eqs})
+    for ident in families:
+        sols, nodes = _search(multi, [e for e in eqs if e.identity == ident], fixed)
+        if not sols and nodes <= MAX_NODES:
+            out.append((ident, ""))
+    return out or [("+".join(families), "")]
 
 
 def _distrust_contradicted(
     out: dict[Cell, CellResult], eqs: Sequence[Equation], notes: list[tuple[str, str]]
-) -> None:
+) -> list[tuple[str, str]]:
     """An identity filled or placed a cell, yet another identity breaks with that value: the table
     does not obey its identities (a printed error elsewhere), so the fill is not evidence. Such
     cells become ``ambiguous`` with the rejected value as their candidate; printed cells stay."""
     suspect: dict[Cell, str] = {}
+    broken: list[tuple[str, str]] = []  # equations that break once the fills are in
     for e in eqs:
         vals = [out[c].value if c in out else None for c in e.cells]
         if None in vals:
@@ -510,9 +571,11 @@ def _distrust_contradicted(
         rs = sum(out[c].value for c in e.rhs)  # type: ignore[misc]
         if ls == rs:
             continue
-        for c in e.cells:
-            if out[c].status == "inferred":
-                suspect.setdefault(c, f"{e.identity} {e.key}")
+        inferred = [c for c in e.cells if out[c].status == "inferred"]
+        for c in inferred:
+            suspect.setdefault(c, f"{e.identity} {e.key}")
+        if inferred:
+            broken.append((e.identity, e.key))
     for c, why in suspect.items():
         r = out[c]
         out[c] = CellResult(None, "ambiguous", r.token, None, (r.value,))
@@ -523,6 +586,7 @@ def _distrust_contradicted(
                 "the table breaks its identities, so the value is not certain",
             )
         )
+    return broken
 
 
 def _propagate(out: dict[Cell, CellResult], eqs: Sequence[Equation], integer: bool) -> None:

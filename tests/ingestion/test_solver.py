@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingestion.codes import T3_COLS
-from ingestion.identities import equations, row_local
+from ingestion.identities import Equation, equations, row_local
 from ingestion.solve import Slot, build_readings, solve, split_runs
 from ingestion.tokens import NUMBER, Token
 
@@ -60,3 +60,61 @@ def test_lost_cell_placed_or_flagged(orgs: list[int], lost: int) -> None:
     for i, c in enumerate(T3_COLS):
         cell = solved.cells[("granted", c)]
         assert cell.status == "ambiguous" or cell.value == row[i], (row, lost, cell)
+
+
+_MINI_COLS = ("a", "b", "c", "total")
+_MINI_ROWS = ("r1", "r2", "t")
+
+
+def _mini_equations() -> list[Equation]:
+    """A small 表三: two leaf rows and their total row; I2 per row, I3 per column."""
+    eqs = [Equation("I2", "t3", r, ((r, "total"),), tuple((r, c) for c in _MINI_COLS[:3])) for r in _MINI_ROWS]
+    eqs += [Equation("I3", "t3", c, (("t", c),), (("r1", c), ("r2", c))) for c in _MINI_COLS]
+    return eqs
+
+
+@given(st.lists(st.integers(min_value=0, max_value=30), min_size=6, max_size=6),
+       st.lists(st.integers(min_value=-1, max_value=3), min_size=3, max_size=3))
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_consistent_table_is_never_called_unsatisfiable(leaves: list[int], lost: list[int]) -> None:
+    # a table that satisfies its identities, printed with up to one lost cell per row (-1: none lost)
+    r1 = [*leaves[:3], sum(leaves[:3])]
+    r2 = [*leaves[3:], sum(leaves[3:])]
+    table = {"r1": r1, "r2": r2, "t": [x + y for x, y in zip(r1, r2)]}
+    eqs = _mini_equations()
+    slots = []
+    for row, gap in zip(_MINI_ROWS, lost):
+        printed = [v for i, v in enumerate(table[row]) if i != gap]
+        slot = Slot(row, [(row, c) for c in _MINI_COLS], [Token(NUMBER, str(v), str(v), 1, None) for v in printed])
+        build_readings(slot, True, False, False, [e for e in eqs if e.identity == "I2" and e.key == row])
+        slots.append(slot)
+    solved = solve(slots, eqs)
+    assert solved.unsatisfiable == []
+    for row in _MINI_ROWS:
+        for i, c in enumerate(_MINI_COLS):
+            cell = solved.cells[(row, c)]
+            assert cell.status == "ambiguous" or cell.value == table[row][i]
+
+
+def test_a_printed_break_that_no_placement_can_hide_is_proved() -> None:
+    # r1 prints 3 of its 4 cells; the leaves r1 + r2 exceed the printed total row in column b whatever
+    # column r1's gap is in, so I3 cannot hold for any reading
+    eqs = _mini_equations()
+    rows = {"r1": ["1", "9", "2"], "r2": ["0", "5", "1", "6"], "t": ["1", "6", "3", "10"]}
+    slots = []
+    for row, printed in rows.items():
+        slot = Slot(row, [(row, c) for c in _MINI_COLS], [Token(NUMBER, v, v, 1, None) for v in printed])
+        build_readings(slot, True, False, False, [e for e in eqs if e.identity == "I2" and e.key == row])
+        slots.append(slot)
+    solved = solve(slots, eqs)
+    assert solved.unsatisfiable and all(i == "I3" for i, _ in solved.unsatisfiable)
+
+
+def test_digits_run_together_are_never_proof_of_a_break() -> None:
+    # no cut of "1111" into 4 cells satisfies I2, but a blank cell may have vanished from the run
+    eqs = [e for e in _mini_equations() if e.key == "r1" and e.identity == "I2"]
+    slot = Slot("r1", [("r1", c) for c in _MINI_COLS], [_tok("1111")])
+    build_readings(slot, True, True, False, eqs)
+    solved = solve([slot], eqs)
+    assert all(solved.cells[("r1", c)].status == "ambiguous" for c in _MINI_COLS)
+    assert solved.unsatisfiable == []
