@@ -71,7 +71,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .generate import generate
 
     t = time.perf_counter()
-    truths = generate(Path(args.out), args.n, args.seed, args.defects)
+    try:
+        truths = generate(Path(args.out), args.n, args.seed, args.defects)
+    except FileExistsError as exc:
+        print(f"xxgk generate: {exc}", file=sys.stderr)
+        return 2
     print(f"wrote {len(truths)} reports (+ .truth.json) to {args.out} in {time.perf_counter() - t:.1f}s")
     return 0
 
@@ -86,7 +90,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         f"reports {tot.get('reports', 0)} · cells {tot.get('cells', 0)} · exact {tot.get('exact', 0)} "
         f"(of which inferred {tot.get('inferred_ok', 0)}) · ambiguous {tot.get('ambiguous', 0)} · "
         f"blank as printed {tot.get('blank_ok', 0)} · not emitted {tot.get('not_emitted', 0)} · "
-        f"SILENT ERRORS {tot.get('silent', 0)} · wrong status {tot.get('status_wrong', 0)} · "
+        f"SILENT ERRORS {tot.get('silent', 0)} · indistinguishable {tot.get('indistinguishable', 0)} · wrong status {tot.get('status_wrong', 0)} · "
         f"wrong year {tot.get('year_wrong', 0)} · wrong agency {tot.get('agency_wrong', 0)}"
     )
     if judged:

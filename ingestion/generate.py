@@ -54,14 +54,10 @@ def ensure_corpus(out: Path, n: int, seed: int) -> float | None:
     """Make ``out`` hold ``generate(out, n, seed)``'s corpus; returns the seconds spent generating, None
     when it already did. Only a folder this generator wrote (it has the stamp) or an empty one is
     replaced: a folder of anything else is never deleted."""
-    import shutil
     import time
 
     if corpus_matches(out, n, seed):
         return None
-    if out.exists() and any(out.iterdir()) and not (out / STAMP).is_file():
-        raise FileExistsError(f"{out} holds files the generator did not write; refusing to replace them")
-    shutil.rmtree(out, ignore_errors=True)
     t = time.perf_counter()
     generate(out, n, seed)
     return time.perf_counter() - t
@@ -532,9 +528,18 @@ _NOT_REPORT = (
 
 
 def generate(out: Path, n: int, seed: int = 0, defect_share: float = 0.15) -> list[Truth]:
-    """Write ``n`` reports (and their truth JSON) into ``out``; returns the truths."""
+    """Write ``n`` reports (and their truth JSON) into ``out``; returns the truths. A folder the
+    generator wrote before (it has the stamp) is replaced, so no report of an older corpus stays
+    beside the new ones; a folder holding anything else is refused, never deleted."""
+    import shutil
+
+    if out.exists() and any(out.iterdir()):
+        if not (out / STAMP).is_file():
+            raise FileExistsError(f"{out} holds files the generator did not write; refusing to replace them")
+        shutil.rmtree(out)
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
+    (out / STAMP).write_text("incomplete\n", encoding="utf-8")  # ours from the first file on
     truths: list[Truth] = []
     # agencies report for runs of consecutive years, so X1/X2 have neighbours to compare
     names = _agency_names(rng)

@@ -528,7 +528,40 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
     contradicted = _distrust_contradicted(out, eqs, notes)
     if all(s.exhaustive for s in slots):  # otherwise a vanished blank may explain the contradiction
         unsat += contradicted
+    _distrust_in_broken_table(out, eqs, unsat, notes)
     return Solved(out, notes, consistent, sorted(set(unsat)))
+
+
+def _distrust_in_broken_table(
+    out: dict[Cell, CellResult],
+    eqs: Sequence[Equation],
+    unsat: list[tuple[str, str]],
+    notes: list[tuple[str, str]],
+) -> None:
+    """A table shown to break an identity (as printed, or under every reading) is no evidence for a
+    value an identity would fill or place: its author's figures do not add up. Every cell the
+    identities decided becomes ``ambiguous`` with that value as its only candidate; printed cells stay."""
+    why = sorted({f"{i} {k}".strip() for i, k in unsat})
+    for e in eqs:
+        if len(why) >= 3:
+            break
+        vals = [out[c].value if c in out else None for c in e.cells]
+        if None not in vals and sum(out[c].value for c in e.lhs) != sum(out[c].value for c in e.rhs):  # type: ignore[misc]
+            why.append(f"{e.identity} {e.key}")
+    if not why:
+        return
+    decided = [c for c, r in out.items() if r.status == "inferred"]
+    for c in decided:
+        r = out[c]
+        out[c] = CellResult(None, "ambiguous", r.token, None, (r.value,))
+    if decided:
+        notes.append(
+            (
+                "",
+                f"the table breaks {', '.join(why)}; {len(decided)} cells the identities would have "
+                "decided are left ambiguous (their value is the only candidate)",
+            )
+        )
 
 
 def _unsatisfied(

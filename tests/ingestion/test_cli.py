@@ -57,3 +57,18 @@ def test_ensure_corpus_never_deletes_a_folder_it_did_not_write(tmp_path: Path) -
     assert ensure_corpus(gen, 3, 1) is not None and ensure_corpus(gen, 3, 1) is None  # second call: kept
     assert ensure_corpus(gen, 4, 1) is not None  # its own corpus, other size: replaced
     assert len([p for p in gen.iterdir() if p.name.endswith(".truth.json")]) == 4
+
+
+def test_generate_replaces_its_own_corpus_and_refuses_a_foreign_folder(tmp_path: Path) -> None:
+    from ingestion.cli import main
+
+    gen = tmp_path / "gen"
+    assert main(["generate", "--n", "6", "--out", str(gen), "--seed", "2"]) == 0
+    assert main(["generate", "--n", "2", "--out", str(gen), "--seed", "3"]) == 0
+    # no report of the first corpus stays beside the second
+    assert len([p for p in gen.iterdir() if not p.name.startswith(".")]) == 4
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "real.txt").write_text("x", encoding="utf-8")
+    assert main(["generate", "--n", "2", "--out", str(mine)]) == 2
+    assert [p.name for p in mine.iterdir()] == ["real.txt"]
