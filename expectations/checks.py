@@ -247,6 +247,19 @@ from reports
 where prose_reviews is not null and reviews is not null and prose_reviews <> reviews
 """
 
+# Rows the parser could not read at all (issue code unreadable_row): digits run together that no cut
+# makes add up, more numbers than cells, blanks between numbers. A row of digits run together that no
+# cut fits means a printed break or a blank cell that vanished from the run — the bytes cannot say
+# which, so this is a warning, not an identity failure.
+UNREADABLE_QUERY = """
+select i.report_id, i.table_id, i.row_code, null::varchar as col_code, null::double as lhs, null::double as rhs,
+       coalesce(r.agency, '?') || ' ' || coalesce(cast(r.year as varchar), '?') || ' · ' || i.table_id
+           || coalesce(' ' || i.row_code, '') || ' · ' || i.message as message
+from raw.parse_issues i
+join raw.reports r on r.report_id = i.report_id
+where r.ingest_id in (select ingest_id from dq.current_batch) and i.code = 'unreadable_row'
+"""
+
 
 def _identity(i: str, query: str) -> Check:
     ident = IDENTITIES[i]
@@ -266,5 +279,7 @@ CHECKS: tuple[Check, ...] = (
           "2021 表二: in_force(y) = in_force(y-1) + issued(y) - repealed(y)", X2_QUERY),
     Check("soft", "X3", "warning", "正文所述数字与表格一致（收到申请件数、行政复议件数）",
           "figures stated in the prose agree with the tables (applications received, reviews)", X3_QUERY),
+    Check("soft", "unreadable_rows", "warning", "表格每一行都能读出（数字粘连时存在符合恒等式的拆分）",
+          "every table row can be read (digits run together split so that the identities hold)", UNREADABLE_QUERY),
 )
 SUITES = ("identities", "schema", "soft")

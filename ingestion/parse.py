@@ -245,6 +245,16 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
         res.issues.append(
             Issue("info" if "ambiguous" not in msg else "warning", "solver", msg, table, key or None)
         )
+    for key, msg in tr.solved.unreadable:
+        res.issues.append(
+            Issue(
+                "warning",
+                "unreadable_row",
+                f"{msg}; its cells are left ambiguous",
+                table,
+                None if key == "t4" else key,
+            )
+        )
     for ident, key in tr.solved.unsatisfiable:
         # I1/I3 are about a column, I2/I4 about a row (the 表四 slot is the whole table)
         by_col = ident in ("I1", "I3")

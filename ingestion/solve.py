@@ -353,6 +353,8 @@ class Solved:
     # (identity, equation key or slot key) that no reading of the print can satisfy: proof that the
     # table as printed breaks it, even where the broken cells themselves stay undecided
     unsatisfiable: list[tuple[str, str]] = field(default_factory=list)
+    # (slot key, why) for slots no reading of the print fits: their cells are all ambiguous
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _search(
@@ -450,6 +452,7 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
     nodes = 0
     exhausted = True
     unsat: list[tuple[str, str]] = []
+    unreadable: list[tuple[str, str]] = []
     if multi:
         # summary rows first so the column equations close early, then the rest in print order
         multi.sort(
@@ -480,7 +483,7 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
         if not s.readings:
             for c in s.cells:
                 out[c] = CellResult(None, "ambiguous", None)
-            notes.append((s.key, s.note or "no reading fits"))
+            unreadable.append((s.key, s.note or "no reading fits"))
             continue
         if len(s.readings) == 1:
             r = s.readings[0]
@@ -529,7 +532,7 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
     if all(s.exhaustive for s in slots):  # otherwise a vanished blank may explain the contradiction
         unsat += contradicted
     _distrust_in_broken_table(out, eqs, unsat, notes)
-    return Solved(out, notes, consistent, sorted(set(unsat)))
+    return Solved(out, notes, consistent, sorted(set(unsat)), unreadable)
 
 
 def _distrust_in_broken_table(

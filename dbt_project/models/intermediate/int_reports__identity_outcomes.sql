@@ -24,6 +24,7 @@ per_report as (
         count(*) filter (where results.expectation = 'X1') as x1_warnings,
         count(*) filter (where results.expectation = 'X2') as x2_warnings,
         count(*) filter (where results.expectation = 'X3') as x3_warnings,
+        count(*) filter (where results.expectation = 'unreadable_rows') as unreadable_rows,
         string_agg(distinct results.expectation, ',' order by results.expectation)
             filter (where results.severity = 'error') as failed_identities
     from reports

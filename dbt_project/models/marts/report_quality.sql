@@ -54,6 +54,7 @@ select
     outcomes.x1_warnings,
     outcomes.x2_warnings,
     outcomes.x3_warnings,
+    outcomes.unreadable_rows,
     reports.report_status = 'ok' and outcomes.passes_identities is true as is_certified,
     coalesce(sources.n_source_paths, 0) as n_source_paths,
     reports.source_path,
