@@ -4,4 +4,4 @@ Plain Python + Polars. Nothing here imports dagster, dbt or great_expectations: 
 library, callable from the CLI, from Dagster and from a notebook.
 """
 
-PARSER_VERSION = "0.3.0"
+PARSER_VERSION = "0.4.0"
