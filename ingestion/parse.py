@@ -9,7 +9,7 @@ from typing import Any
 
 from . import PARSER_VERSION
 from .codes import T2_DECIMAL_MEASURES, T3_COLS, T4_COLS, T4_ROWS, t3_rows_for
-from .identities import equations, violations
+from .identities import equations
 from .meta import find_agency, find_prose_figures, find_year, looks_like_report
 from .normalise import compact, looks_traditional, normalise
 from .read import Document, ReadError, read_bytes
@@ -367,8 +367,7 @@ def _check_identities(res: ParseResult, found: dict[str, TableResult]) -> None:
             continue
         tr = found[table]
         assert tr.solved is not None
-        values = {k: v.value for k, v in tr.solved.cells.items()}
-        for e, lhs, rhs in violations(equations(table, tr.template or "2021"), values):
+        for e, lhs, rhs in tr.solved.broken:
             res.issues.append(
                 Issue(
                     "warning",
@@ -378,7 +377,8 @@ def _check_identities(res: ParseResult, found: dict[str, TableResult]) -> None:
                     e.key,
                 )
             )
-        for k, v in values.items():
+        for k, cr in tr.solved.cells.items():
+            v = cr.value
             if v is not None and (v < 0 or v != int(v)):
                 res.issues.append(
                     Issue(

@@ -355,6 +355,8 @@ class Solved:
     unsatisfiable: list[tuple[str, str]] = field(default_factory=list)
     # (slot key, why) for slots no reading of the print fits: their cells are all ambiguous
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    # equations whose decided cells break them: (equation, lhs, rhs)
+    broken: list[tuple[Equation, float, float]] = field(default_factory=list)
 
 
 def _search(
@@ -526,31 +528,56 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
                 )
             )
     consistent = bool(solutions) or not multi
-    _propagate(out, eqs, integer)
+    if eqs and any(cr.value is None for cr in out.values()):
+        _propagate(out, eqs, integer)
+    else:
+        for c, cr in out.items():
+            if cr.status == "missing":
+                out[c] = CellResult(None, "blank", None, None)
     unsat += [(i, s.key) for s in slots for i in s.unsat]
-    contradicted = _distrust_contradicted(out, eqs, notes)
-    if all(s.exhaustive for s in slots):  # otherwise a vanished blank may explain the contradiction
-        unsat += contradicted
-    _distrust_in_broken_table(out, eqs, unsat, notes)
-    return Solved(out, notes, consistent, sorted(set(unsat)), unreadable)
+    if any(cr.status == "inferred" for cr in out.values()):
+        contradicted = _distrust_contradicted(out, eqs, notes)
+        if all(s.exhaustive for s in slots):  # otherwise a vanished blank may explain the contradiction
+            unsat += contradicted
+    broken = _broken(out, eqs)
+    _distrust_in_broken_table(out, broken, unsat, notes)
+    return Solved(out, notes, consistent, sorted(set(unsat)), unreadable, broken)
+
+
+def _broken(out: dict[Cell, CellResult], eqs: Sequence[Equation]) -> list[tuple[Equation, float, float]]:
+    """Equations whose cells are all known and that do not hold: (equation, lhs, rhs)."""
+    res: list[tuple[Equation, float, float]] = []
+    get = out.get
+    for e in eqs:
+        ls: float = 0
+        rs: float = 0
+        for c in e.lhs:
+            r = get(c)
+            if r is None or r.value is None:
+                break
+            ls += r.value
+        else:
+            for c in e.rhs:
+                r = get(c)
+                if r is None or r.value is None:
+                    break
+                rs += r.value
+            else:
+                if ls != rs:
+                    res.append((e, ls, rs))
+    return res
 
 
 def _distrust_in_broken_table(
     out: dict[Cell, CellResult],
-    eqs: Sequence[Equation],
+    broken: list[tuple[Equation, float, float]],
     unsat: list[tuple[str, str]],
     notes: list[tuple[str, str]],
 ) -> None:
     """A table shown to break an identity (as printed, or under every reading) is no evidence for a
     value an identity would fill or place: its author's figures do not add up. Every cell the
     identities decided becomes ``ambiguous`` with that value as its only candidate; printed cells stay."""
-    why = sorted({f"{i} {k}".strip() for i, k in unsat})
-    for e in eqs:
-        if len(why) >= 3:
-            break
-        vals = [out[c].value if c in out else None for c in e.cells]
-        if None not in vals and sum(out[c].value for c in e.lhs) != sum(out[c].value for c in e.rhs):  # type: ignore[misc]
-            why.append(f"{e.identity} {e.key}")
+    why = sorted({f"{i} {k}".strip() for i, k in unsat}) + [f"{e.identity} {e.key}" for e, _, _ in broken[:3]]
     if not why:
         return
     decided = [c for c, r in out.items() if r.status == "inferred"]

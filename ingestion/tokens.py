@@ -121,14 +121,18 @@ def tokenize(doc: Document, traditional: bool, start: int = 0, stop: int | None 
     """Tokens of ``doc.lines[start:stop]``. Blank cells before a line's first label are dropped:
     they are the empty label column of a merged row header, not values."""
     out: list[Token] = []
+    cache = _SCAN_CACHE
     for line in doc.lines[start:stop]:
-        line_tokens: list[Token] = []
         ln, page = line.line, line.page
+        line_tokens: list[Token] = []
+        last_label = -1
         for cell in line.cells:
-            for kind, text, raw, unit, glued in scan(cell, traditional):
+            scanned = cache.get((cell, traditional))
+            for kind, text, raw, unit, glued in scanned if scanned is not None else scan(cell, traditional):
+                if kind == LABEL:
+                    last_label = len(line_tokens)
                 line_tokens.append(Token(kind, text, raw, ln, page, unit, glued))
-        last_label = max((k for k, t in enumerate(line_tokens) if t.kind == LABEL), default=-1)
-        if last_label > 0:
+        if last_label > 0 and any(t.kind == BLANK for t in line_tokens[:last_label]):
             line_tokens = [t for k, t in enumerate(line_tokens) if not (t.kind == BLANK and k < last_label)]
         out.extend(line_tokens)
     return out
