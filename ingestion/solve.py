@@ -192,6 +192,19 @@ def build_readings(
 ) -> None:
     """Candidate readings of one slot from its tokens (see the module docstring)."""
     n = len(slot.cells)
+    if not runtogether:
+        nums = [t for t in slot.tokens if t.kind == NUMBER]
+        if len(nums) == n:  # the common case: one separated number per cell, as printed
+            printed = [parse_number(t.text, integer) for t in nums]
+            slot.readings = [
+                Reading(
+                    printed,
+                    ["printed" if v is not None else "blank" for v in printed],
+                    list(nums),
+                    [None] * n,
+                )
+            ]
+            return
     toks = [t for t in slot.tokens if t.kind in (NUMBER, BLANK)]
     if runtogether and any(t.kind == NUMBER for t in toks):
         slot.exhaustive = False
@@ -594,6 +607,59 @@ def _distrust_in_broken_table(
         )
 
 
+_MAX_STATES = 50_000
+
+
+def _equation_unsatisfiable(e: Equation, sub: list[Slot], fixed: dict[Cell, Value]) -> bool:
+    """True when no choice of readings of ``sub`` lets equation ``e`` hold in the search's lenient
+    sense (an unknown term may take any non-negative value). A set of reachable (known lhs − known rhs,
+    lhs has an unknown, rhs has an unknown) states, slot by slot: polynomial where a search over
+    combinations is exponential in the number of rows a column equation spans."""
+    lhs, rhs = set(e.lhs), set(e.rhs)
+    in_sub = {c for s in sub for c in s.cells}
+    d0: float = 0
+    lu0 = ru0 = False
+    for c in e.cells:
+        if c in in_sub:
+            continue
+        v = fixed.get(c)
+        left = c in lhs
+        if v is None:
+            lu0, ru0 = (True, ru0) if left else (lu0, True)
+        else:
+            d0 += v if left else -v
+    states = {(d0, lu0, ru0)}
+    for s in sub:
+        moves = set()
+        for r in s.readings:
+            d: float = 0
+            lu = ru = False
+            for c, v in zip(s.cells, r.values):
+                if c in lhs:
+                    if v is None:
+                        lu = True
+                    else:
+                        d += v
+                elif c in rhs:
+                    if v is None:
+                        ru = True
+                    else:
+                        d -= v
+            moves.add((d, lu, ru))
+        states = {(a + b, la or lb, ra or rb) for a, la, ra in states for b, lb, rb in moves}
+        if len(states) > _MAX_STATES:
+            return False  # too many to tell: no proof
+    for d, lu, ru in states:
+        if (
+            (lu and ru)
+            or (not lu and not ru and d == 0)
+            or (lu and not ru and d <= 0)
+            or (ru and not lu and d >= 0)
+        ):
+            return False
+    return True
+
+
 def _unsatisfied(
     multi: list[Slot], eqs: Sequence[Equation], fixed: dict[Cell, Value]
 ) -> list[tuple[str, str]]:
@@ -604,10 +670,8 @@ def _unsatisfied(
     cells_of = [set(s.cells) for s in multi]
     for e in eqs:
         sub = [s for s, cs in zip(multi, cells_of) if cs.intersection(e.cells)]
-        if sub:
-            sols, nodes = _search(sub, [e], fixed)
-            if not sols and nodes <= MAX_NODES:
-                out.append((e.identity, e.key))
+        if sub and _equation_unsatisfiable(e, sub, fixed):
+            out.append((e.identity, e.key))
     if out:
         return out
     families = sorted({e.identity for e in eqs})
