@@ -13,6 +13,7 @@ agencies as (
 
 select
     reports.report_id,
+    reports.ingest_id,
     reports.agency,
     reports.report_year,
     reports.report_status,

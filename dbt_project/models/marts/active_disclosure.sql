@@ -1,7 +1,10 @@
+{{ config(materialized='incremental', unique_key='report_id', incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns') }}
+-- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}
 -- 表二 per report × item × measure, restricted to the measures the report's 表二 template has.
 with cells as (
     select * from {{ ref('int_report_cells__coded') }}
-    where table_id = 't2'
+    where table_id = 't2' and {{ changed_reports('report_id') }}
 ),
 
 context as (
@@ -30,7 +33,8 @@ select
     cells.cell_status,
     cells.printed_text,
     context.report_status,
-    context.passes_identities
+    context.passes_identities,
+    context.ingest_id
 from cells
 inner join context on cells.report_id = context.report_id
 inner join layout

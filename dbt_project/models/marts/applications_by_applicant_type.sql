@@ -1,5 +1,9 @@
+{{ config(materialized='incremental', unique_key='report_id', incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns') }}
+-- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}
 with columns as (
     select * from {{ ref('int_t3__applicant_columns') }}
+    where {{ changed_reports('report_id') }}
 ),
 
 context as (
@@ -42,7 +46,8 @@ select
     columns.n_inferred,
     columns.n_ambiguous,
     context.report_status,
-    context.passes_identities
+    context.passes_identities,
+    context.ingest_id
 from columns
 inner join context on columns.report_id = context.report_id
 left join totals on columns.report_id = totals.report_id

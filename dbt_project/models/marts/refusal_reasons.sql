@@ -1,8 +1,11 @@
+{{ config(materialized='incremental', unique_key='report_id', incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns') }}
+-- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}
 -- Every reason a request was not (fully) granted: each denied.*, unable.*, not_processed.* and other*
 -- leaf row of 表三, counted in the 总计 column, with its share of the report's outcomes.
 with cells as (
     select * from {{ ref('int_report_cells__coded') }}
-    where table_id = 't3' and col_code = 'total'
+    where table_id = 't3' and col_code = 'total' and {{ changed_reports('report_id') }}
 ),
 
 context as (
@@ -30,7 +33,8 @@ select
     outcome_totals.outcome_total,
     {{ safe_share('cells.value', 'outcome_totals.outcome_total') }} as share_of_outcomes,
     context.report_status,
-    context.passes_identities
+    context.passes_identities,
+    context.ingest_id
 from cells
 inner join context on cells.report_id = context.report_id
 left join outcome_totals on cells.report_id = outcome_totals.report_id

@@ -1,7 +1,10 @@
+{{ config(materialized='incremental', unique_key='report_id', incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns') }}
+-- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}
 -- 表四 per report × proceeding (行政复议; 行政诉讼 未经复议直接起诉 / 复议后起诉).
 with cells as (
     select * from {{ ref('int_report_cells__coded') }}
-    where table_id = 't4'
+    where table_id = 't4' and {{ changed_reports('report_id') }}
 ),
 
 context as (
@@ -45,7 +48,8 @@ select
         as correction_rate,
     proceedings.n_ambiguous,
     context.report_status,
-    context.passes_identities
+    context.passes_identities,
+    context.ingest_id
 from proceedings
 inner join context on proceedings.report_id = context.report_id
 order by proceedings.report_id, proceedings.proceeding_ord

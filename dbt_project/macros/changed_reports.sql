@@ -1,0 +1,21 @@
+{% macro changed_reports(report_id_column) -%}
+{#- In an incremental run of a per-report mart: true only for the reports an ingest the mart has not seen
+    yet loaded, re-parsed (a re-parsed report carries its new ingest_id) or found at a new path. With
+    delete+insert on report_id each such report's rows are replaced and every other report's rows stay,
+    so one new report costs a lookup, not a rebuild of the national table. A full build (first run, a
+    mart built before it had ingest_id, or `dbt build --full-refresh`) reads everything. -#}
+{%- set has_ingest = namespace(value=false) -%}
+{%- if is_incremental() -%}
+    {%- set has_ingest.value = 'ingest_id' in (adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) -%}
+{%- endif -%}
+{%- if has_ingest.value -%}
+{{ report_id_column }} in (
+    with seen as (select distinct ingest_id from {{ this }} where ingest_id is not null)
+    select report_id from {{ ref('stg_xxgk__reports') }} where ingest_id not in (select ingest_id from seen)
+    union
+    select report_id from {{ ref('stg_xxgk__report_sources') }} where ingest_id not in (select ingest_id from seen)
+)
+{%- else -%}
+true
+{%- endif -%}
+{%- endmacro %}
