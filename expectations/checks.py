@@ -257,7 +257,8 @@ select i.report_id, i.table_id, i.row_code, null::varchar as col_code, null::dou
            || coalesce(' ' || i.row_code, '') || ' · ' || i.message as message
 from raw.parse_issues i
 join raw.reports r on r.report_id = i.report_id
-where r.ingest_id in (select ingest_id from dq.current_batch) and i.code = 'unreadable_row'
+join (select distinct report_id from {batch}) b on b.report_id = i.report_id  -- a row it cannot read is ambiguous
+where i.code = 'unreadable_row'
 """
 
 

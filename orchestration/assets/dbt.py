@@ -25,7 +25,31 @@ class XxgkDbtTranslator(DagsterDbtTranslator):
 TRANSLATOR = XxgkDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
 
 
+MAX_LITERAL_SCOPE = 2000
+
+
+def test_scope_vars() -> list[str]:
+    """``--vars`` naming the latest ingest's reports as literals, for the tests scoped by ``test_scope``
+    (dbt_project.yml): DuckDB prunes a scan by a constant list, not by a subquery, so the tests of a small
+    ingest then read its cells only. A large ingest keeps the subquery (it reads most cells anyway)."""
+    import json
+
+    from ingestion.settings import Settings
+    from ingestion.warehouse import open_db
+
+    warehouse = Settings.from_env().warehouse
+    if not warehouse.exists():
+        return []
+    with open_db(warehouse) as con:
+        ids = [r[0] for r in con.execute(
+            "select report_id from raw.reports where ingest_id = (select max(ingest_id) from raw.reports) limit ?",
+            [MAX_LITERAL_SCOPE + 1]).fetchall()]
+    if not ids or len(ids) > MAX_LITERAL_SCOPE:
+        return []
+    return ["--vars", json.dumps({"test_scope": "report_id in (" + ", ".join(f"'{i}'" for i in ids) + ")"})]
+
+
 @dbt_assets(manifest=dbt_manifest(), dagster_dbt_translator=TRANSLATOR)
 def xxgk_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):  # noqa: ANN201
     """staging → intermediate → marts; dbt tests become asset checks."""
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(["build", *test_scope_vars()], context=context).stream()
