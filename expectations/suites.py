@@ -57,10 +57,6 @@ def _expectations_for(suite: str) -> list[Any]:
             ))
     if suite == "schema":
         out += [
-            gxe.ExpectCompoundColumnsToBeUnique(
-                column_list=["report_id", "table_id", "row_code", "col_code"],
-                description="schema.unique_cell — 每份报告每个单元格只有一个值 / one value per report × table × row × col",
-                meta={"check": "schema.unique_cell", "severity": "error"}),
             *(gxe.ExpectColumnValuesToNotBeNull(
                 column=col, description=f"schema.not_null.{col} — 键不为空 / key column {col} is never null",
                 meta={"check": f"schema.not_null.{col}", "severity": "error"})
