@@ -116,9 +116,10 @@ def load(
     )
     con.execute("begin")
     try:
-        con.register("new_reports", reports)
-        con.register("new_cells", cells)
-        con.register("new_issues", issues)
+        # as Arrow tables: DuckDB scans Arrow's strings about twice as fast as Polars' string views
+        con.register("new_reports", reports.to_arrow())
+        con.register("new_cells", cells.to_arrow())
+        con.register("new_issues", issues.to_arrow())
         again = con.execute(
             "select count(*) from raw.reports where report_id in (select report_id from new_reports)"
         ).fetchone()
