@@ -13,6 +13,7 @@ rows are deleted in the same transaction — and are tested again by the schema 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -56,10 +57,34 @@ MEMORY_LIMIT = os.environ.get("XXGK_DUCKDB_MEMORY", "1GB")
 def open_db(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection with DuckDB's buffer pool capped (XXGK_DUCKDB_MEMORY, default 1GB): it
     spills rather than holding the whole warehouse in memory at national scale. GX and dbt get the same
-    cap through their own configuration (expectations/suites.py, dbt_project/profiles.yml)."""
-    con = duckdb.connect(str(path))
+    cap through their own configuration (expectations/suites.py, dbt_project/profiles.yml).
+
+    DuckDB lets no other process open a file while one writes it, nor write it while another has it
+    open: when another process holds the warehouse (an analyst's session), wait for it up to
+    XXGK_LOCK_WAIT seconds (default 30), then fail saying who holds it."""
+    import time
+
+    deadline = time.monotonic() + float(os.environ.get("XXGK_LOCK_WAIT", "30"))
+    while True:
+        try:
+            con = duckdb.connect(str(path))
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                m = re.search(r"Conflicting lock is held in (.+?\(PID \d+\))", str(exc))
+                held = m.group(1) if m else "unknown process"
+                raise WarehouseLocked(
+                    f"{path} is held open by another process ({held}): close that connection and run again"
+                ) from exc
+            time.sleep(0.5)
     con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
     return con
+
+
+class WarehouseLocked(RuntimeError):
+    """Another process holds the warehouse file open."""
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:

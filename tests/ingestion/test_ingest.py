@@ -59,3 +59,26 @@ def test_warehouse_of_an_older_release_is_migrated(tmp_path: Path) -> None:
     reports, cells, issues = frames([parse_rows(str(seed))])
     load(con, reports, cells, issues, {reports["report_id"][0]: "a"}, "i1")
     assert con.execute("select ingest_id, archived_path from raw.reports").fetchall() == [("i1", "a")]
+
+
+def test_a_warehouse_held_by_another_process_is_waited_for_then_named(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    from ingestion.warehouse import WarehouseLocked, open_db
+
+    db = tmp_path / "w.duckdb"
+    open_db(db).close()
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}, "
+                               "read_only=True); print('held', flush=True); time.sleep(30)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv("XXGK_LOCK_WAIT", "1")
+        with pytest.raises(WarehouseLocked, match=f"PID {holder.pid}"):
+            open_db(db)
+    finally:
+        holder.kill()
+        holder.wait()
+    open_db(db).close()  # free again: opens at once
