@@ -1,6 +1,7 @@
 """The job that runs everything, its daily schedule and the landing-folder sensor."""
 
 import hashlib
+import time
 
 import dagster as dg
 
@@ -27,14 +28,34 @@ def landing_fingerprint() -> tuple[str, int]:
     return h.hexdigest(), n
 
 
+RETRIES = 3  # re-requests of a landing state whose run failed (a warehouse held open by someone, say)
+RETRY_AFTER_S = 60.0  # ... each at least this long after the failed run ended
+
+
 @dg.sensor(job=everything, minimum_interval_seconds=5,  # a tick only stats the files
            default_status=dg.DefaultSensorStatus.STOPPED,
-           description="Starts an ingest when files appear in or change under the landing folder.")
+           description="Starts an ingest when files appear in or change under the landing folder; "
+                       "retries a failed one up to 3 times, a minute apart.")
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     digest, n = landing_fingerprint()
     if n == 0:
         return dg.SkipReason("landing folder is empty")
-    if digest == context.cursor:
-        return dg.SkipReason(f"no change among {n} files")
-    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=digest, tags={"xxgk/landing_files": str(n)})],
-                           cursor=digest)
+    # cursor: the digest of the last state requested, then "|k" after k retries of it
+    seen, _, tried = (context.cursor or "").partition("|")
+    tags = {"xxgk/landing_files": str(n), "xxgk/landing_digest": digest}
+    if digest != seen:
+        return dg.SensorResult(run_requests=[dg.RunRequest(run_key=digest, tags=tags)], cursor=digest)
+    k = int(tried or 0)
+    try:
+        instance = context.instance
+    except dg.DagsterInvariantViolationError:  # a context built without an instance
+        instance = None
+    if instance is not None and k < RETRIES:
+        runs = instance.get_run_records(dg.RunsFilter(tags={"xxgk/landing_digest": digest}), limit=1)
+        last = runs[0] if runs else None
+        if (last is not None and last.dagster_run.status == dg.DagsterRunStatus.FAILURE
+                and last.end_time is not None and time.time() - last.end_time >= RETRY_AFTER_S):
+            return dg.SensorResult(
+                run_requests=[dg.RunRequest(run_key=f"{digest}:retry{k + 1}", tags={**tags, "xxgk/retry": str(k + 1)})],
+                cursor=f"{digest}|{k + 1}")
+    return dg.SkipReason(f"no change among {n} files")

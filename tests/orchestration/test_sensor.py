@@ -50,3 +50,38 @@ def test_one_run_per_state_of_the_folder(landing: Path) -> None:
     os.utime(landing / "a.txt", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     touched = _tick(grown.cursor)
     assert isinstance(touched, dg.SensorResult) and touched.cursor not in (first.cursor, grown.cursor)
+
+
+@dg.op
+def _boom() -> None:
+    raise RuntimeError("warehouse held open")
+
+
+@dg.job
+def _failing() -> None:
+    _boom()
+
+
+def test_a_failed_run_is_retried_a_few_times_then_left(landing: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import orchestration.schedules as sch
+
+    monkeypatch.setattr(sch, "RETRY_AFTER_S", 0.0)
+    (landing / "a.txt").write_text("报告", encoding="utf-8")
+    with dg.DagsterInstance.ephemeral() as instance:
+        def tick(cursor: str | None) -> dg.SensorResult | dg.SkipReason:
+            return landing_sensor(dg.build_sensor_context(cursor=cursor, instance=instance))  # type: ignore[no-any-return]
+
+        first = tick(None)
+        assert isinstance(first, dg.SensorResult)
+        digest = first.cursor
+        assert isinstance(tick(digest), dg.SkipReason)  # no run yet: nothing to retry
+        cursor = digest
+        for k in range(1, sch.RETRIES + 1):
+            _failing.execute_in_process(instance=instance, raise_on_error=False,
+                                        tags={"xxgk/landing_digest": str(digest)})
+            retry = tick(cursor)
+            assert isinstance(retry, dg.SensorResult), k
+            assert retry.run_requests[0].run_key == f"{digest}:retry{k}"  # type: ignore[index]
+            cursor = retry.cursor
+        _failing.execute_in_process(instance=instance, raise_on_error=False, tags={"xxgk/landing_digest": str(digest)})
+        assert isinstance(tick(cursor), dg.SkipReason)  # given up after RETRIES: the next change starts over
