@@ -541,43 +541,37 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
                 )
             )
     consistent = bool(solutions) or not multi
-    if eqs and any(cr.value is None for cr in out.values()):
-        _propagate(out, eqs, integer)
-    else:
-        for c, cr in out.items():
-            if cr.status == "missing":
-                out[c] = CellResult(None, "blank", None, None)
+    _propagate(out, eqs, integer)
     unsat += [(i, s.key) for s in slots for i in s.unsat]
-    if any(cr.status == "inferred" for cr in out.values()):
-        contradicted = _distrust_contradicted(out, eqs, notes)
-        if all(s.exhaustive for s in slots):  # otherwise a vanished blank may explain the contradiction
-            unsat += contradicted
-    broken = _broken(out, eqs)
+    broken = _broken(out, eqs)  # the one evaluation of every equation on the decided cells
+    broken, contradicted = _distrust_contradicted(out, broken, notes)
+    if all(s.exhaustive for s in slots):  # otherwise a vanished blank may explain the contradiction
+        unsat += contradicted
     _distrust_in_broken_table(out, broken, unsat, notes)
     return Solved(out, notes, consistent, sorted(set(unsat)), unreadable, broken)
+
+
+def _side(cells: tuple[Cell, ...], out: dict[Cell, CellResult]) -> float | None:
+    """The sum of one side of an equation, None if a term is unknown."""
+    total: float = 0
+    for c in cells:
+        r = out.get(c)
+        if r is None or r.value is None:
+            return None
+        total += r.value
+    return total
 
 
 def _broken(out: dict[Cell, CellResult], eqs: Sequence[Equation]) -> list[tuple[Equation, float, float]]:
     """Equations whose cells are all known and that do not hold: (equation, lhs, rhs)."""
     res: list[tuple[Equation, float, float]] = []
-    get = out.get
     for e in eqs:
-        ls: float = 0
-        rs: float = 0
-        for c in e.lhs:
-            r = get(c)
-            if r is None or r.value is None:
-                break
-            ls += r.value
-        else:
-            for c in e.rhs:
-                r = get(c)
-                if r is None or r.value is None:
-                    break
-                rs += r.value
-            else:
-                if ls != rs:
-                    res.append((e, ls, rs))
+        ls = _side(e.lhs, out)
+        if ls is None:
+            continue
+        rs = _side(e.rhs, out)
+        if rs is not None and ls != rs:
+            res.append((e, ls, rs))
     return res
 
 
@@ -683,26 +677,26 @@ def _unsatisfied(
 
 
 def _distrust_contradicted(
-    out: dict[Cell, CellResult], eqs: Sequence[Equation], notes: list[tuple[str, str]]
-) -> list[tuple[str, str]]:
+    out: dict[Cell, CellResult],
+    broken: list[tuple[Equation, float, float]],
+    notes: list[tuple[str, str]],
+) -> tuple[list[tuple[Equation, float, float]], list[tuple[str, str]]]:
     """An identity filled or placed a cell, yet another identity breaks with that value: the table
     does not obey its identities (a printed error elsewhere), so the fill is not evidence. Such
-    cells become ``ambiguous`` with the rejected value as their candidate; printed cells stay."""
+    cells become ``ambiguous`` with the rejected value as their candidate; printed cells stay.
+    Returns the broken equations among printed cells only (the others now have an unknown term) and
+    the (identity, key) of the equations the fills broke."""
     suspect: dict[Cell, str] = {}
-    broken: list[tuple[str, str]] = []  # equations that break once the fills are in
-    for e in eqs:
-        vals = [out[c].value if c in out else None for c in e.cells]
-        if None in vals:
-            continue
-        ls = sum(out[c].value for c in e.lhs)  # type: ignore[misc]
-        rs = sum(out[c].value for c in e.rhs)  # type: ignore[misc]
-        if ls == rs:
-            continue
+    printed: list[tuple[Equation, float, float]] = []
+    contradicted: list[tuple[str, str]] = []
+    for e, ls, rs in broken:
         inferred = [c for c in e.cells if out[c].status == "inferred"]
+        if not inferred:
+            printed.append((e, ls, rs))
+            continue
         for c in inferred:
             suspect.setdefault(c, f"{e.identity} {e.key}")
-        if inferred:
-            broken.append((e.identity, e.key))
+        contradicted.append((e.identity, e.key))
     for c, why in suspect.items():
         r = out[c]
         out[c] = CellResult(None, "ambiguous", r.token, None, (r.value,))
@@ -713,12 +707,13 @@ def _distrust_contradicted(
                 "the table breaks its identities, so the value is not certain",
             )
         )
-    return broken
+    return printed, contradicted
 
 
 def _propagate(out: dict[Cell, CellResult], eqs: Sequence[Equation], integer: bool) -> None:
-    """Fill blank or missing cells that one equation determines (exactly one unknown)."""
-    changed = True
+    """Fill blank or missing cells that one equation determines (exactly one unknown); then a cell
+    still not printed is a blank."""
+    changed = bool(eqs) and any(r.value is None for r in out.values())  # nothing to fill: skip the loop
     while changed:
         changed = False
         for e in eqs:
