@@ -19,18 +19,23 @@ def _rss_mb() -> tuple[float, float]:
     return round(own), round(kids)
 
 
+def scratch_workdir(work: Path) -> None:
+    """Point archive, warehouse and reports at ``work`` (this process and its children) and empty them;
+    a corpus kept there stays."""
+    import shutil
+
+    for var, sub in (("XXGK_ARCHIVE", "archive"), ("XXGK_WAREHOUSE", "warehouse.duckdb"), ("XXGK_REPORTS", "reports")):
+        os.environ[var] = str(work / sub)
+        p = work / sub
+        shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
+
+
 def bench(n: int, seed: int = 7, workers: int = 0, workdir: Path | None = None) -> dict[str, Any]:
     from orchestration.env import DBT_PROJECT_DIR, OFFLINE_ENV, dbt_manifest
 
     work = (workdir or Path("bench") / f"work-{n}").resolve()
     corpus = work / "corpus"
-    for var, sub in (("XXGK_ARCHIVE", "archive"), ("XXGK_WAREHOUSE", "warehouse.duckdb"), ("XXGK_REPORTS", "reports")):
-        os.environ[var] = str(work / sub)
-    import shutil
-
-    for sub in ("archive", "warehouse.duckdb", "reports"):
-        p = work / sub
-        shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
+    scratch_workdir(work)
     from ingestion.generate import ensure_corpus
     from ingestion.pipeline import new_ingest_id, parse_pending, register
     from ingestion.settings import Settings

@@ -159,12 +159,10 @@ def cmd_eval_defects(args: argparse.Namespace) -> int:
     from ingestion.generate import generate
     from ingestion.pipeline import ingest
     from ingestion.settings import Settings
+    from orchestration.bench import scratch_workdir
 
     work = Path(args.workdir or f"bench/defects-{args.n}-{args.seed}").resolve()
-    for var, sub in (("XXGK_ARCHIVE", "archive"), ("XXGK_WAREHOUSE", "warehouse.duckdb"), ("XXGK_REPORTS", "reports")):
-        os.environ[var] = str(work / sub)
-        p = work / sub
-        shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
+    scratch_workdir(work)
     corpus = work / "corpus"
     generate(corpus, args.n, args.seed, args.defects)  # a few seconds; replaces its own earlier corpus
     truths = {t.name[: -len(".truth.json")]: json.loads(t.read_text(encoding="utf-8"))

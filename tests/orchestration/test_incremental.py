@@ -19,11 +19,8 @@ DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 
 
 @pytest.mark.slow
-def test_incremental_marts_equal_a_full_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var, sub in (("XXGK_ARCHIVE", "archive"), ("XXGK_WAREHOUSE", "w.duckdb"), ("XXGK_REPORTS", "reports"),
-                     ("XXGK_LANDING", "landing"), ("DAGSTER_HOME", "dagster")):
-        monkeypatch.setenv(var, str(tmp_path / sub))
-    (tmp_path / "dagster").mkdir()
+def test_incremental_marts_equal_a_full_rebuild(pipeline_home: Path) -> None:
+    tmp_path = pipeline_home
     from orchestration.run import run_pipeline
 
     corpus = tmp_path / "corpus"

@@ -17,11 +17,8 @@ TABLES = ("raw.reports", "raw.report_cells", "raw.parse_issues", "raw.report_sou
 
 
 @pytest.mark.slow
-def test_seeds_end_to_end_and_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var, sub in (("XXGK_ARCHIVE", "archive"), ("XXGK_WAREHOUSE", "w.duckdb"), ("XXGK_REPORTS", "reports"),
-                     ("XXGK_LANDING", "landing"), ("DAGSTER_HOME", "dagster")):
-        monkeypatch.setenv(var, str(tmp_path / sub))
-    (tmp_path / "dagster").mkdir()
+def test_seeds_end_to_end_and_idempotent(pipeline_home: Path) -> None:
+    tmp_path = pipeline_home
     from orchestration.run import run_pipeline
 
     ok, ingest_id, checks = run_pipeline([str(CORPUS / "seeds")], workers=1)
