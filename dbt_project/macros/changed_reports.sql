@@ -4,7 +4,7 @@
     delete+insert on report_id each such report's rows are replaced and every other report's rows stay,
     so one new report costs a lookup, not a rebuild of the national table. A full build (first run, a
     mart built before it had ingest_id, or `dbt build --full-refresh`) reads everything.
-    Up to 2,000 changed reports are written out as literals: DuckDB prunes a scan by a constant list but
+    Up to var('max_literal_reports') changed reports are written out as literals: DuckDB prunes a scan by a constant list but
     not by a subquery, which would cost a pass over every cell of the warehouse. -#}
 {%- set has_ingest = namespace(value=false) -%}
 {%- if is_incremental() -%}
@@ -18,7 +18,7 @@
     select report_id from {{ ref('stg_xxgk__report_sources') }} where ingest_id not in (select ingest_id from seen)
     {%- endset -%}
     {%- set ids = run_query(changed).columns[0].values() if execute else [] -%}
-    {%- if not execute or ids | length > 2000 -%}
+    {%- if not execute or ids | length > var('max_literal_reports') -%}
 {{ report_id_column }} in ({{ changed }})
     {%- elif ids | length == 0 -%}
 false

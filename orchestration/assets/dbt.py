@@ -25,7 +25,13 @@ class XxgkDbtTranslator(DagsterDbtTranslator):
 TRANSLATOR = XxgkDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
 
 
-MAX_LITERAL_SCOPE = 2000
+def _max_literal_reports() -> int:
+    """dbt_project.yml's var max_literal_reports: the same limit as the marts' filter."""
+    import yaml
+
+    from ..env import DBT_PROJECT_DIR
+
+    return int(yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]["max_literal_reports"])
 
 
 def test_scope_vars() -> list[str]:
@@ -40,11 +46,12 @@ def test_scope_vars() -> list[str]:
     warehouse = Settings.from_env().warehouse
     if not warehouse.exists():
         return []
+    limit = _max_literal_reports()
     with open_db(warehouse) as con:
         ids = [r[0] for r in con.execute(
             "select report_id from raw.reports where ingest_id = (select max(ingest_id) from raw.reports) limit ?",
-            [MAX_LITERAL_SCOPE + 1]).fetchall()]
-    if not ids or len(ids) > MAX_LITERAL_SCOPE:
+            [limit + 1]).fetchall()]
+    if not ids or len(ids) > limit:
         return []
     return ["--vars", json.dumps({"test_scope": "report_id in (" + ", ".join(f"'{i}'" for i in ids) + ")"})]
 

@@ -2,9 +2,10 @@
           on_schema_change='append_new_columns') }}
 -- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}
 -- One row per report: what the parser read, what the gates found, where the raw file is.
+{% set changed = changed_reports('report_id') %}  {#- one lookup, three filters #}
 with reports as (
     select * from {{ ref('stg_xxgk__reports') }}
-    where {{ changed_reports('report_id') }}
+    where {{ changed }}
 ),
 
 outcomes as (
@@ -18,14 +19,14 @@ issues as (
         count(*) filter (where severity = 'warning') as n_parse_warnings,
         string_agg(distinct issue_code, ',' order by issue_code) as issue_codes
     from {{ ref('stg_xxgk__parse_issues') }}
-    where {{ changed_reports('report_id') }}
+    where {{ changed }}
     group by report_id
 ),
 
 sources as (
     select report_id, count(*) as n_source_paths
     from {{ ref('stg_xxgk__report_sources') }}
-    where {{ changed_reports('report_id') }}
+    where {{ changed }}
     group by report_id
 )
 
