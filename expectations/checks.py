@@ -119,10 +119,10 @@ select i.report_id, i.table_id, i.row_code, i.col_code, null::double as lhs, nul
            || ': 无论怎样读取印出的单元格都不成立 / no reading of the printed cells satisfies it' as message
 from raw.parse_issues i
 join raw.reports r on r.report_id = i.report_id
+join (select distinct report_id from {{batch}}) batch_reports on batch_reports.report_id = i.report_id
 left join ref.codes k on k.table_id = i.table_id and k.axis = '{key_axis}'
     and k.code = {"i.col_code" if key_axis == "col" else "i.row_code"}
-where r.ingest_id in (select ingest_id from dq.current_batch)
-  and i.code like 'unsatisfiable:%' and '+' || split_part(i.code, ':', 2) || '+' like '%+{identity}+%'
+where i.code like 'unsatisfiable:%' and '+' || split_part(i.code, ':', 2) || '+' like '%+{identity}+%'
   -- an equation the known cells already break is shown above, with its arithmetic
   and not exists (select 1 from broken b where b.report_id = i.report_id and b.table_id = i.table_id
                   and b.eq_key = {"i.col_code" if key_axis == "col" else "i.row_code"})
