@@ -149,15 +149,22 @@ left join ref.codes c on c.table_id = b.table_id and c.axis = 'col' and c.code =
 where r.code is null or c.code is null
 """
 
-# one value per report × table × row × col: a hash aggregate (GX's compound-unique map metric cost a
-# join back over every cell: 8 s at 50k reports, against under 1 s for this)
+# one value per report × table × row × col. GX's compound-unique map metric cost a join back over every
+# cell (8 s at 50k reports); a hash aggregate on the four strings, 10 s at 150k. Grouping their 64-bit
+# hash finds the candidates in 1.5 s; the exact key is then grouped for those rows only, so a hash
+# collision of two distinct cells is not reported as a repeat.
 UNIQUE_CELL_QUERY = """
+with repeated as (  -- a 64-bit hash of the key first: grouping one integer is ~7x cheaper than four strings
+    select hash(report_id, table_id, row_code, col_code) as k from {batch} group by k having count(*) > 1
+)
 select report_id, table_id, row_code, col_code, count(*)::double as lhs, 1.0 as rhs,
        'cell given ' || count(*) || ' values: ' || table_id || ' ' || row_code || ' × ' || col_code as message
 from {batch}
+where hash(report_id, table_id, row_code, col_code) in (select k from repeated)
 group by report_id, table_id, row_code, col_code
 having count(*) > 1
 """
+
 
 WRONG_TEMPLATE_QUERY = """
 select b.report_id, b.table_id, b.row_code, b.col_code, null::double as lhs, null::double as rhs,
