@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -115,30 +117,6 @@ ISSUES = Schema(
 
 def rows_of(res: ParseResult) -> tuple[Any, list[Any], list[Any]]:
     """One parse result as rows of the three schemas (cheap to pickle between processes)."""
-    from . import PARSER_VERSION
-
-    c = res.counts()
-    report = (
-        res.report_id,
-        res.source,
-        res.format,
-        res.encoding,
-        res.agency,
-        res.year,
-        res.templates.get("t2"),
-        res.templates.get("t3"),
-        res.status,
-        PARSER_VERSION,
-        len(res.cells),
-        c["printed"],
-        c["blank"],
-        c["inferred"],
-        c["ambiguous"],
-        len(res.issues),
-        res.size,
-        res.prose.get("applications"),
-        res.prose.get("reviews"),
-    )
     cells = [
         (
             res.report_id,
@@ -159,7 +137,60 @@ def rows_of(res: ParseResult) -> tuple[Any, list[Any], list[Any]]:
         (res.report_id, k, i.severity, i.code, i.table, i.row, i.col, i.line, i.message)
         for k, i in enumerate(res.issues)
     ]
-    return report, cells, issues
+    return rows_of_report(res), cells, issues
+
+
+def rows_of_report(res: ParseResult) -> tuple[Any, ...]:
+    """The ``reports`` row of one parse result."""
+    from . import PARSER_VERSION
+
+    c = res.counts()
+    return (
+        res.report_id,
+        res.source,
+        res.format,
+        res.encoding,
+        res.agency,
+        res.year,
+        res.templates.get("t2"),
+        res.templates.get("t3"),
+        res.status,
+        PARSER_VERSION,
+        len(res.cells),
+        c["printed"],
+        c["blank"],
+        c["inferred"],
+        c["ambiguous"],
+        len(res.issues),
+        res.size,
+        res.prose.get("applications"),
+        res.prose.get("reviews"),
+    )
+
+
+_CELL_FIELDS = attrgetter("table", "row", "col", "value", "text", "status", "rule", "unit", "line", "page")
+_ISSUE_FIELDS = attrgetter("severity", "code", "table", "row", "col", "line", "message")
+
+
+def columns_of(results: Sequence[ParseResult]) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
+    """Many parse results as the three tables' columns (one list per column, schema order): what a
+    worker sends back. Same rows as :func:`rows_of`, built field by field (a cell's tuple comes from
+    ``attrgetter`` in C): transposing rows cost a worker about 0.2 ms per report."""
+    reports = [rows_of_report(r) for r in results]
+    report_cols = [list(col) for col in zip(*reports, strict=True)] if reports else []
+    cell_cols: list[list[Any]] = [[] for _ in CELLS.columns]
+    issue_cols: list[list[Any]] = [[] for _ in ISSUES.columns]
+    for r in results:
+        if r.cells:
+            cell_cols[0].extend(repeat(r.report_id, len(r.cells)))
+            for col, vals in zip(cell_cols[1:], zip(*map(_CELL_FIELDS, r.cells)), strict=True):
+                col.extend(vals)  # value: ints and floats; the Float64 column converts them
+        if r.issues:
+            issue_cols[0].extend(repeat(r.report_id, len(r.issues)))
+            issue_cols[1].extend(range(len(r.issues)))
+            for col, vals in zip(issue_cols[2:], zip(*map(_ISSUE_FIELDS, r.issues)), strict=True):
+                col.extend(vals)
+    return report_cols, (cell_cols if cell_cols[0] else []), (issue_cols if issue_cols[0] else [])
 
 
 def frames(

@@ -12,10 +12,12 @@ Each run of the two steps is one *ingest* (``raw.ingests``); the reports it (re)
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -116,14 +118,37 @@ def _parse_job(job: tuple[str, str]) -> Any:
 
 def parse_chunk(jobs: list[tuple[str, str]]) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
     """(path, source) jobs → the three fact tables as columns (one list per column). Runs in a worker:
-    rows become columns there, in parallel, and the parent builds each frame from whole columns.
+    the columns are built there, in parallel, and the parent builds each frame from whole columns.
     Plain lists, not Polars: a forked child must not touch Polars' thread pool."""
-    parsed = [_parse_job(j) for j in jobs]
-    out = []
-    for k in range(3):
-        rows = [p[0] for p in parsed] if k == 0 else [row for p in parsed for row in p[k]]
-        out.append([list(col) for col in zip(*rows, strict=True)] if rows else [])
-    return out[0], out[1], out[2]
+    from .facts import columns_of
+    from .parse import parse_bytes
+
+    with gc_paused():
+        return columns_of([parse_bytes(Path(path).read_bytes(), source or path) for path, source in jobs])
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for one chunk of reports, back on after.
+
+    Parsing allocates millions of short-lived objects and keeps almost none; each of the collector's
+    passes also walks every object the process holds (the scan cache, modules inherited through fork).
+    Those passes cost 25–30% of a worker's time. Refcounting frees nearly everything at once; the
+    few cycles (recursive closures) wait for the next pass after the chunk: about 130 objects per
+    report, 250 reports per chunk.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _worker_init() -> None:
+    """A fork worker: what it inherited is never garbage, so the collector need not walk it again."""
+    gc.freeze()
 
 
 def _chunk_frames(cols: tuple[list[list[Any]], list[list[Any]], list[list[Any]]]) -> tuple[Any, Any, Any]:
@@ -166,7 +191,7 @@ def _frames_stream(jobs: list[tuple[str, str]], workers: int) -> Iterator[tuple[
 
     # fork: workers start at once and need no importable __main__ (a script without a main guard, a
     # notebook, stdin). They return plain lists; Polars runs only in this process, never in a fork.
-    with mp.get_context("fork").Pool(workers) as pool:
+    with mp.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
         queue: deque[tuple[int, Any]] = deque()
         todo = iter(chunks)
         for c in todo:
