@@ -404,26 +404,28 @@ def _search(
     incidence = [[where.get(c, []) for c in s.cells] for s in multi]
     touched = [sorted({ei for inc in incs for ei, _ in inc}) for incs in incidence]
 
-    def apply(i: int, values: list[Value], sign: int) -> None:
-        for inc, v in zip(incidence[i], values):
+    # each reading's effect on the equations it touches, summed once (on first visit): choosing or
+    # undoing it is then one update per equation instead of one per cell and equation
+    effects: list[list[list[tuple[int, float, int, float, int]] | None]] = [[None] * len(s.readings) for s in multi]
+
+    def effect(i: int, k: int) -> list[tuple[int, float, int, float, int]]:
+        acc: dict[int, list[float]] = {}
+        for inc, v in zip(incidence[i], multi[i].readings[k].values):
             if v is None:
                 continue
             for ei, side_left in inc:
+                a = acc.get(ei)
+                if a is None:
+                    a = acc[ei] = [0.0, 0, 0.0, 0]
                 if side_left:
-                    lsum[ei] += sign * v
-                    lunk[ei] -= sign
+                    a[0] += v
+                    a[1] += 1
                 else:
-                    rsum[ei] += sign * v
-                    runk[ei] -= sign
-
-    def holds(ei: int) -> bool:
-        # as _holds: broken only when surely broken (values are non-negative)
-        lu, ru = lunk[ei], runk[ei]
-        if not lu and not ru:
-            return lsum[ei] == rsum[ei]
-        if not lu and rsum[ei] > lsum[ei]:
-            return False
-        return not (not ru and lsum[ei] > rsum[ei])
+                    a[2] += v
+                    a[3] += 1
+        eff = [(ei, a[0], int(a[1]), a[2], int(a[3])) for ei, a in acc.items()]
+        effects[i][k] = eff
+        return eff
 
     def rec(i: int, chosen: dict[str, int]) -> bool:
         nonlocal nodes
@@ -433,18 +435,41 @@ def _search(
             solutions.append(dict(chosen))
             return True
         s = multi[i]
-        for k, r in enumerate(s.readings):
+        check = touched[i]
+        for k in range(len(s.readings)):
             nodes += 1
             if nodes > MAX_NODES:
                 return False
-            apply(i, r.values, 1)
-            if all(holds(ei) for ei in touched[i]):
+            eff = effects[i][k] or effect(i, k)
+            for ei, dls, dlu, drs, dru in eff:
+                lsum[ei] += dls
+                lunk[ei] -= dlu
+                rsum[ei] += drs
+                runk[ei] -= dru
+            # as _holds: an equation is broken only when surely broken (values are non-negative)
+            ok = True
+            for ei in check:
+                lu, ru = lunk[ei], runk[ei]
+                if not lu:
+                    if (rsum[ei] != lsum[ei]) if not ru else (rsum[ei] > lsum[ei]):
+                        ok = False
+                        break
+                elif not ru and lsum[ei] > rsum[ei]:
+                    ok = False
+                    break
+            stop = False
+            if ok:
                 chosen[s.key] = k
                 if not rec(i + 1, chosen) and (nodes > MAX_NODES or len(solutions) >= MAX_SOLUTIONS):
-                    apply(i, r.values, -1)
-                    return False
+                    stop = True
                 del chosen[s.key]
-            apply(i, r.values, -1)
+            for ei, dls, dlu, drs, dru in eff:
+                lsum[ei] -= dls
+                lunk[ei] += dlu
+                rsum[ei] -= drs
+                runk[ei] += dru
+            if stop:
+                return False
         return True
 
     rec(0, {})
