@@ -112,10 +112,6 @@ def parse_rows(path: str, source: str | None = None) -> Any:
     return rows_of(parse_bytes(Path(path).read_bytes(), source or path))
 
 
-def _parse_job(job: tuple[str, str]) -> Any:
-    return parse_rows(*job)
-
-
 def parse_chunk(jobs: list[tuple[str, str]]) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
     """(path, source) jobs → the three fact tables as columns (one list per column). Runs in a worker:
     the columns are built there, in parallel, and the parent builds each frame from whole columns.
@@ -156,22 +152,6 @@ def _chunk_frames(cols: tuple[list[list[Any]], list[list[Any]], list[list[Any]]]
 
     reports, cells, issues = (s.from_columns(c) for s, c in zip((REPORTS, CELLS, ISSUES), cols, strict=True))
     return reports, cells, issues
-
-
-def parse_many(jobs: list[tuple[str, str]], workers: int, pool: Any = None) -> list[Any]:
-    """(path, source) jobs parsed in parallel (the parser is pure), results in input order.
-
-    ``pool``: a fork pool to reuse across calls; without one, a pool is made for this call.
-    """
-    if workers <= 1 or len(jobs) < 50:
-        return [_parse_job(j) for j in jobs]
-    chunksize = max(1, min(64, len(jobs) // (workers * 8)))
-    if pool is not None:
-        return list(pool.map(_parse_job, jobs, chunksize=chunksize))
-    import multiprocessing as mp
-
-    with mp.get_context("fork").Pool(workers) as own:
-        return list(own.map(_parse_job, jobs, chunksize=chunksize))
 
 
 CHUNK = 250  # reports per worker task
