@@ -83,10 +83,11 @@ def register(
     t0 = time.perf_counter()
     files = list(report_files(paths))
     rows: list[tuple[str, str, str]] = []
-    # reading, hashing and writing release the GIL: a few threads keep the disk and both cores busy
+    # reading, hashing and writing release the GIL: two threads keep the disk and both cores busy. More
+    # only contend for the GIL (8 threads made 1.7 M futex calls for 10k files, 4.4 s against 3.5 s)
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=8) as threads:
+    with ThreadPoolExecutor(max_workers=2) as threads:
         for k, (f, (digest, dest)) in enumerate(
             zip(files, threads.map(lambda f: archive_file(f, settings.archive), files)), 1
         ):
