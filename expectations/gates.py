@@ -6,7 +6,8 @@
 2. The GX checkpoint runs the three suites (identities, schema, soft) and updates the Data Docs.
 3. Every failing row of every row-level check goes to ``dq.validation_results`` (report, check,
    row/col, both sides, message) — the same SQL text GX ran, executed here in full because GX keeps at
-   most a sample of unexpected rows. The row count must equal GX's count, or the run stops.
+   most a sample of unexpected rows. The row count must equal GX's count, or the run stops. A check GX
+   ran successfully with no unexpected row is not run a third time.
 4. The batch verdict: share of failed or partial reports against the threshold (default 20%).
 """
 
@@ -154,7 +155,10 @@ def _store(warehouse: Path, ingest_id: str, out: GateOutcome, gx_counts: dict[st
         con.execute("begin")
         con.execute("delete from dq.validation_results where ingest_id = ?", [ingest_id])
         con.execute("delete from dq.validation_runs where ingest_id = ?", [ingest_id])
+        clean = {chk.check for chk in out.checks if chk.success and chk.unexpected == 0}
         for c in CHECKS:
+            if c.name in clean:  # GX ran it and it returned no row: nothing to store, no third run
+                continue
             sql = c.query.replace("{batch}", batch)
             con.execute(
                 f"""insert into dq.validation_results
