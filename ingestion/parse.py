@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import PARSER_VERSION
 from .codes import T2_DECIMAL_MEASURES, T3_COLS, T4_COLS, T4_ROWS, t3_rows_for
@@ -39,8 +39,9 @@ class Issue:
         }
 
 
-@dataclass(slots=True)
-class CellOut:
+class CellOut(NamedTuple):
+    """One cell as emitted (a tuple: ~180 per report are built, each in C; nothing changes them)."""
+
     table: str
     row: str
     col: str
@@ -289,6 +290,7 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
                     for c in e.cells
                     if tr.solved.cells[c].status == "inferred" and tr.solved.cells[c].token is None
                 )
+    new, append = tuple.__new__, res.cells.append
     for row, col in order:
         cr = tr.solved.cells[(row, col)]
         if (row, col) in tainted:
@@ -333,7 +335,7 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
             )
             cr = type(cr)(None, "ambiguous", tok, None, (value,))
             value = None
-        res.cells.append(CellOut(table, row, col, value, text, cr.status, cr.rule, unit, line, page))
+        append(new(CellOut, (table, row, col, value, text, cr.status, cr.rule, unit, line, page)))
         if cr.status == "ambiguous":
             cands = ", ".join(str(v) for v in cr.candidates[:8]) or "none fit"
             res.issues.append(
