@@ -82,3 +82,18 @@ def test_a_warehouse_held_by_another_process_is_waited_for_then_named(tmp_path: 
         holder.kill()
         holder.wait()
     open_db(db).close()  # free again: opens at once
+
+
+def test_report_files_lists_what_rglob_would(tmp_path: Path) -> None:
+    """Candidates under a folder, in sorted(rglob) order: no sidecars, dot files, partial downloads or
+    images; files in hidden folders and symlinked files kept, symlinked folders not entered."""
+    from ingestion.pipeline import report_files
+
+    for rel in ("a/x.txt", "a/b/y.HTML", ".hid/z.pdf", "c/w.truth.json", "c/.dot.txt", "c/noext", "c/v.png",
+                "c/u.part", "B.md", "a-b/q.docx"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    (tmp_path / "c" / "l.txt").symlink_to(tmp_path / "a" / "x.txt")
+    got = [str(p.relative_to(tmp_path)) for p in report_files([tmp_path])]
+    assert got == [".hid/z.pdf", "B.md", "a/b/y.HTML", "a/x.txt", "a-b/q.docx", "c/l.txt", "c/noext"]
