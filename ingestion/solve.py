@@ -406,7 +406,9 @@ def _search(
 
     # each reading's effect on the equations it touches, summed once (on first visit): choosing or
     # undoing it is then one update per equation instead of one per cell and equation
-    effects: list[list[list[tuple[int, float, int, float, int]] | None]] = [[None] * len(s.readings) for s in multi]
+    effects: list[list[list[tuple[int, float, int, float, int]] | None]] = [
+        [None] * len(s.readings) for s in multi
+    ]
 
     def effect(i: int, k: int) -> list[tuple[int, float, int, float, int]]:
         acc: dict[int, list[float]] = {}
