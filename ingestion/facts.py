@@ -25,9 +25,6 @@ class Schema:
     not_null: tuple[str, ...]
     key: tuple[str, ...]
 
-    def frame(self, rows: Sequence[Sequence[object]]) -> pl.DataFrame:
-        return pl.DataFrame(rows, schema=self.columns, orient="row")
-
     def from_columns(self, cols: Sequence[Sequence[object]]) -> pl.DataFrame:
         """A frame from one list per column, in schema order (no lists: no rows)."""
         if not cols:
@@ -117,32 +114,7 @@ ISSUES = Schema(
 )
 
 
-def rows_of(res: ParseResult) -> tuple[Any, list[Any], list[Any]]:
-    """One parse result as rows of the three schemas (cheap to pickle between processes)."""
-    cells = [
-        (
-            res.report_id,
-            x.table,
-            x.row,
-            x.col,
-            None if x.value is None else float(x.value),
-            x.text,
-            x.status,
-            x.rule,
-            x.unit,
-            x.line,
-            x.page,
-        )
-        for x in res.cells
-    ]
-    issues = [
-        (res.report_id, k, i.severity, i.code, i.table, i.row, i.col, i.line, i.message)
-        for k, i in enumerate(res.issues)
-    ]
-    return rows_of_report(res), cells, issues
-
-
-def rows_of_report(res: ParseResult) -> tuple[Any, ...]:
+def _report_row(res: ParseResult) -> tuple[Any, ...]:
     """The ``reports`` row of one parse result."""
     from . import PARSER_VERSION
 
@@ -176,9 +148,9 @@ _ISSUE_FIELDS = attrgetter("severity", "code", "table", "row", "col", "line", "m
 
 def columns_of(results: Sequence[ParseResult]) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
     """Many parse results as the three tables' columns (one list per column, schema order): what a
-    worker sends back. Same rows as :func:`rows_of`, built field by field (a cell's tuple comes from
-    ``attrgetter`` in C): transposing rows cost a worker about 0.2 ms per report."""
-    reports = [rows_of_report(r) for r in results]
+    worker sends back. Built field by field (a cell's fields come from ``attrgetter`` in C): building
+    row tuples and transposing them cost a worker about 0.2 ms per report."""
+    reports = [_report_row(r) for r in results]
     report_cols = [list(col) for col in zip(*reports, strict=True)] if reports else []
     cell_cols: list[list[Any]] = [[] for _ in CELLS.columns]
     issue_cols: list[list[Any]] = [[] for _ in ISSUES.columns]
@@ -195,13 +167,17 @@ def columns_of(results: Sequence[ParseResult]) -> tuple[list[list[Any]], list[li
     return report_cols, (cell_cols if cell_cols[0] else []), (issue_cols if issue_cols[0] else [])
 
 
-def frames(
-    parsed: Sequence[tuple[tuple[object, ...], list[tuple[object, ...]], list[tuple[object, ...]]]],
+def frames_of(
+    cols: tuple[list[list[Any]], list[list[Any]], list[list[Any]]],
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Rows of many results → (reports, cells, issues), validated against the declared schemas."""
-    reports = REPORTS.frame([p[0] for p in parsed])
-    cells = CELLS.frame([row for p in parsed for row in p[1]])
-    issues = ISSUES.frame([row for p in parsed for row in p[2]])
-    for schema, df in ((REPORTS, reports), (CELLS, cells), (ISSUES, issues)):
-        schema.validate(df)
+    """The three tables' columns (from :func:`columns_of`) → (reports, cells, issues) frames."""
+    reports, cells, issues = (s.from_columns(c) for s, c in zip((REPORTS, CELLS, ISSUES), cols, strict=True))
     return reports, cells, issues
+
+
+def frames(results: Sequence[ParseResult]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Parse results → (reports, cells, issues), validated against the declared schemas."""
+    out = frames_of(columns_of(results))
+    for schema, df in zip((REPORTS, CELLS, ISSUES), out, strict=True):
+        schema.validate(df)
+    return out

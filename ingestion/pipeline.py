@@ -124,14 +124,6 @@ def register(
     return stats
 
 
-def parse_rows(path: str, source: str | None = None) -> Any:
-    """One file as rows of the fact schemas; ``source`` (default: path) names it in provenance and messages."""
-    from .facts import rows_of
-    from .parse import parse_bytes
-
-    return rows_of(parse_bytes(Path(path).read_bytes(), source or path))
-
-
 def parse_chunk(jobs: list[tuple[str, str]]) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
     """(path, source) jobs → the three fact tables as columns (one list per column). Runs in a worker:
     the columns are built there, in parallel, and the parent builds each frame from whole columns.
@@ -167,13 +159,6 @@ def _worker_init() -> None:
     gc.freeze()
 
 
-def _chunk_frames(cols: tuple[list[list[Any]], list[list[Any]], list[list[Any]]]) -> tuple[Any, Any, Any]:
-    from .facts import CELLS, ISSUES, REPORTS
-
-    reports, cells, issues = (s.from_columns(c) for s, c in zip((REPORTS, CELLS, ISSUES), cols, strict=True))
-    return reports, cells, issues
-
-
 CHUNK = 250  # reports per worker task
 INFLIGHT_PER_WORKER = 3  # tasks queued per worker: parsing runs ahead of loading, memory stays bounded
 
@@ -181,10 +166,12 @@ INFLIGHT_PER_WORKER = 3  # tasks queued per worker: parsing runs ahead of loadin
 def _frames_stream(jobs: list[tuple[str, str]], workers: int) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
     """(reports parsed, frames) per chunk, in order. With several workers the chunks are parsed by a
     fork pool while the caller loads earlier ones: at most workers × INFLIGHT_PER_WORKER chunks wait."""
+    from .facts import frames_of
+
     chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     if workers <= 1 or len(jobs) < 2 * CHUNK:
         for c in chunks:
-            yield len(c), _chunk_frames(parse_chunk(c))
+            yield len(c), frames_of(parse_chunk(c))
         return
     import multiprocessing as mp
     from collections import deque
@@ -203,7 +190,7 @@ def _frames_stream(jobs: list[tuple[str, str]], workers: int) -> Iterator[tuple[
             nxt = next(todo, None)
             if nxt is not None:
                 queue.append((len(nxt), pool.apply_async(parse_chunk, (nxt,))))
-            yield n, _chunk_frames(fut.get())
+            yield n, frames_of(fut.get())
 
 
 def parse_pending(

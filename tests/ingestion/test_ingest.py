@@ -41,7 +41,7 @@ def test_warehouse_of_an_older_release_is_migrated(tmp_path: Path) -> None:
     import duckdb
 
     from ingestion.facts import frames
-    from ingestion.pipeline import parse_rows
+    from ingestion.parse import parse_file
     from ingestion.warehouse import connect, load
 
     path = tmp_path / "old.duckdb"
@@ -56,7 +56,7 @@ def test_warehouse_of_an_older_release_is_migrated(tmp_path: Path) -> None:
                                       "where table_schema = 'raw' and table_name = 'reports'").fetchall()]
     assert {"ingest_id", "prose_applications", "archived_path", "loaded_at"} <= set(cols)
     seed = next(p for p in (CORPUS / "seeds").iterdir() if p.name.startswith("000_"))
-    reports, cells, issues = frames([parse_rows(str(seed))])
+    reports, cells, issues = frames([parse_file(seed)])
     load(con, reports, cells, issues, {reports["report_id"][0]: "a"}, "i1")
     assert con.execute("select ingest_id, archived_path from raw.reports").fetchall() == [("i1", "a")]
 
