@@ -126,7 +126,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     total_bytes = sum(os.path.getsize(f) for f in files)
     results: dict[str, Any] = {"n": len(files), "mb": round(total_bytes / 1e6, 1)}
     # what a pipeline worker does: chunks of reports parsed into the fact tables' columns
-    from .pipeline import CHUNK, _frames_stream, parse_chunk
+    from .pipeline import CHUNK, frames_stream, parse_chunk
 
     jobs = [(f, f) for f in files]
     t = time.perf_counter()
@@ -138,7 +138,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     workers = args.workers or os.cpu_count() or 1
     # and what the ingest does: a fork pool of workers, this process building Polars frames
     t = time.perf_counter()
-    cells = sum(frames[1].height for _, frames in _frames_stream(jobs, workers))
+    cells = sum(frames[1].height for _, frames in frames_stream(jobs, workers))
     par = time.perf_counter() - t
     results[f"parse_{workers}_workers_s"] = round(par, 2)
     results["parse_reports_per_s_all_cores"] = round(len(files) / par)

@@ -163,7 +163,7 @@ CHUNK = 250  # reports per worker task
 INFLIGHT_PER_WORKER = 3  # tasks queued per worker: parsing runs ahead of loading, memory stays bounded
 
 
-def _frames_stream(jobs: list[tuple[str, str]], workers: int) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
+def frames_stream(jobs: list[tuple[str, str]], workers: int) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
     """(reports parsed, frames) per chunk, in order. With several workers the chunks are parsed by a
     fork pool while the caller loads earlier ones: at most workers × INFLIGHT_PER_WORKER chunks wait."""
     from .facts import frames_of
@@ -244,7 +244,7 @@ def parse_pending(
             progress("parse", done, len(todo))
 
     # read the archived bytes, but name the user's path in provenance and messages
-    stream = _frames_stream([(path, source) for _, path, source in todo], workers)
+    stream = frames_stream([(path, source) for _, path, source in todo], workers)
     while True:
         t0 = time.perf_counter()
         item = next(stream, None)
