@@ -11,7 +11,12 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install run test test-fast lint bench dev clean
+.PHONY: install native run test test-fast lint bench dev clean
+
+# the parser's modules compiled with mypyc (ingestion/native.py); rebuilt when one of them changes.
+# Without a C compiler the build says so and everything runs as pure Python.
+NATIVE_SRC := $(addprefix ingestion/,$(addsuffix .py,codes identities normalise tokens read meta solve tables parse))
+NATIVE := ingestion/_native.json
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,15 +25,21 @@ $(STAMP): pyproject.toml requirements.lock
 	@$(BIN)/uv pip install -q --system-certs --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(NATIVE): $(STAMP) $(NATIVE_SRC) ingestion/native.py
+	@$(BIN)/xxgk native build || true
 
-run: $(STAMP)
+install: $(STAMP) $(NATIVE)
+
+native: $(STAMP)
+	$(BIN)/xxgk native build
+
+run: install
 	$(BIN)/xxgk run
 
-test: $(STAMP)
+test: install
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)
+test-fast: install
 	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP)
@@ -36,7 +47,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check ingestion
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: install
 	$(BIN)/xxgk bench --n $(or $(N),10000)
 
 # the UI and daemon on the same instance as `make run` (data/dagster_home, telemetry off in its dagster.yaml)
@@ -46,3 +57,4 @@ dev: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb data/reports data/archive data/dagster_home
+	rm -f ingestion/*.so xxgk_native__mypyc*.so $(NATIVE)

@@ -5,3 +5,8 @@ library, callable from the CLI, from Dagster and from a notebook.
 """
 
 PARSER_VERSION = "0.4.0"
+
+# the compiled parser modules, if built and current (see ingestion/native.py); before any is imported
+from . import native as _native  # noqa: E402
+
+_native.activate()

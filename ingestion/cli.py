@@ -124,7 +124,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         str(p) for p in corpus.glob("*") if not p.name.endswith(".truth.json") and not p.name.startswith(".")
     )
     total_bytes = sum(os.path.getsize(f) for f in files)
-    results: dict[str, Any] = {"n": len(files), "mb": round(total_bytes / 1e6, 1)}
+    from . import native
+
+    results: dict[str, Any] = {"n": len(files), "mb": round(total_bytes / 1e6, 1), "parser": native.STATUS}
     # what a pipeline worker does: chunks of reports parsed into the fact tables' columns
     from .pipeline import CHUNK, frames_stream, parse_chunk
 
@@ -149,6 +151,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+def cmd_native(args: argparse.Namespace) -> int:
+    from . import native
+
+    if args.action == "build":
+        return native.build()
+    print(native.STATUS)
     return 0
 
 
@@ -183,6 +194,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     b.add_argument("--corpus")
     b.add_argument("--json", default="bench/results/parse.json")
     b.set_defaults(func=cmd_bench)
+    n = sub.add_parser(
+        "native", help="compile the parser with mypyc (build), or say whether it runs compiled"
+    )
+    n.add_argument("action", choices=("build", "status"))
+    n.set_defaults(func=cmd_native)
     return ap, sub
 
 

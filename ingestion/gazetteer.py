@@ -8,6 +8,7 @@ matches placeholder divisions such as 重庆市 "县" on any name containing 县
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import polars as pl
 
@@ -46,14 +47,25 @@ def unit_kind(agency: str) -> str:
     return "department"
 
 
+def import_cpca() -> Any:
+    """cpca, imported quietly: it loads its data at import with pkg_resources, which warns that it is
+    deprecated (setuptools is pinned below 81, where pkg_resources still exists). Imported only when
+    needed: 0.2 s and pandas."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+        import cpca
+
+    return cpca
+
+
 def locate(agencies: list[str]) -> pl.DataFrame:
     """One row per distinct agency name (nulls skipped)."""
     names = sorted({a for a in agencies if a})
     if not names:
         return pl.DataFrame(schema=AGENCY_SCHEMA)
-    import cpca  # imported here: 0.2 s and pandas, only when new agencies arrive
-
-    df = cpca.transform(names)
+    df = import_cpca().transform(names)
     rows = []
     for name, prov, city, county, rest, adcode in zip(
         names, df["省"], df["市"], df["区"], df["地址"], df["adcode"], strict=True

@@ -131,6 +131,9 @@ def _counties() -> tuple[str, ...]:
     import csv
     from importlib.resources import files
 
+    from .gazetteer import import_cpca
+
+    import_cpca()  # quietly, before importlib.resources imports it
     with files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     names = {

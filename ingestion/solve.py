@@ -580,7 +580,7 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
 
 def _side(cells: tuple[Cell, ...], out: dict[Cell, CellResult]) -> float | None:
     """The sum of one side of an equation, None if a term is unknown."""
-    total: float = 0
+    total: float = 0.0
     for c in cells:
         r = out.get(c)
         if r is None or r.value is None:
@@ -638,7 +638,7 @@ def _equation_unsatisfiable(e: Equation, sub: list[Slot], fixed: dict[Cell, Valu
     combinations is exponential in the number of rows a column equation spans."""
     lhs, rhs = set(e.lhs), set(e.rhs)
     in_sub = {c for s in sub for c in s.cells}
-    d0: float = 0
+    d0: float = 0.0
     lu0 = ru0 = False
     for c in e.cells:
         if c in in_sub:
@@ -653,7 +653,7 @@ def _equation_unsatisfiable(e: Equation, sub: list[Slot], fixed: dict[Cell, Valu
     for s in sub:
         moves = set()
         for r in s.readings:
-            d: float = 0
+            d: float = 0.0
             lu = ru = False
             for c, v in zip(s.cells, r.values):
                 if c in lhs:
