@@ -140,10 +140,10 @@ def gc_paused() -> Iterator[None]:
     """The cyclic garbage collector off for one chunk of reports, back on after.
 
     Parsing allocates millions of short-lived objects and keeps almost none; each of the collector's
-    passes also walks every object the process holds (the scan cache, modules inherited through fork).
-    Those passes cost 25–30% of a worker's time. Refcounting frees nearly everything at once; the
-    few cycles (recursive closures) wait for the next pass after the chunk: about 130 objects per
-    report, 250 reports per chunk.
+    passes also walks every young object the process holds. Those passes cost 25–30% of a worker's
+    time. Refcounting frees everything a parse allocates (it leaves no cycles: tests/ingestion/
+    test_cycles.py), so the pass after each chunk finds almost nothing to walk; it stays as a guard
+    for cycles a reader library may leave (lxml, pdfminer).
     """
     was = gc.isenabled()
     gc.disable()

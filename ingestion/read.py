@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class ReadError(Exception):
@@ -62,21 +63,22 @@ def decode(data: bytes) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
+    # only the offsets are kept: an exception held in a local is a cycle through its traceback
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
-        utf8_error = exc
+        utf8_at = exc.start
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        gb_error = exc
+        gb_at = exc.start
     # A truncated multi-byte tail is common in scrapes: accept a file that is valid but for its
     # last few bytes, and say so through the replacement character.
-    if utf8_error.start >= len(data) - 3:
+    if utf8_at >= len(data) - 3:
         return data.decode("utf-8", errors="replace"), "utf-8"
-    if gb_error.start >= len(data) - 3:
+    if gb_at >= len(data) - 3:
         return data.decode("gb18030", errors="replace"), "gb18030"
-    raise ReadError(f"not UTF-8 nor GB18030 text (invalid byte at offset {utf8_error.start})")
+    raise ReadError(f"not UTF-8 nor GB18030 text (invalid byte at offset {utf8_at})")
 
 
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
@@ -227,47 +229,50 @@ def read_html(text: str) -> list[Line]:
         bad.drop_tree()
     out: list[Line] = []
 
-    def walk(el: etree._Element) -> None:
-        if el.tag == "table":
-            out.extend(_table_lines(el))
-            if el.tail and el.tail.strip():
-                out.append(Line([el.tail.strip()], el.sourceline or 0))
-            return
-        has_table = any(True for _ in el.iter("table"))
-        if not has_table:
-            # A block without tables: one line per <br>-separated or block-separated piece.
-            pieces: list[str] = []
-            buf: list[str] = []
-            for node in el.iter():
-                if node is not el and isinstance(node.tag, str) and node.tag in _BLOCK_TAGS and buf:
-                    pieces.append("".join(buf))
-                    buf = []
-                if node.text and node is el or (node is not el and node.text):
-                    buf.append(node.text or "")
-                if node is not el and node.tail:
-                    buf.append(node.tail)
-            if buf:
-                pieces.append("".join(buf))
-            for p in pieces:
-                if p.strip():
-                    out.append(Line([p.strip()], el.sourceline or 0))
-            return
-        if el.text and el.text.strip():
-            out.append(Line([el.text.strip()], el.sourceline or 0))
-        for child in el:
-            if isinstance(child.tag, str):
-                walk(child)
-            elif child.tail and child.tail.strip():
-                out.append(Line([child.tail.strip()], el.sourceline or 0))
-        if el.tail and el.tail.strip() and el.getparent() is not None:
-            out.append(Line([el.tail.strip()], el.sourceline or 0))
-
     body = root.find("body")
     title = root.find(".//title")
     if title is not None and title.text and title.text.strip():
         out.append(Line([title.text.strip()], title.sourceline or 0))
-    walk(body if body is not None else root)
+    _walk_html(body if body is not None else root, out)
     return out
+
+
+def _walk_html(el: Any, out: list[Line]) -> None:
+    """The lines of one HTML element, tables as cell grids (a module function, not a closure: a
+    recursive closure is a reference cycle only the garbage collector frees)."""
+    if el.tag == "table":
+        out.extend(_table_lines(el))
+        if el.tail and el.tail.strip():
+            out.append(Line([el.tail.strip()], el.sourceline or 0))
+        return
+    has_table = any(True for _ in el.iter("table"))
+    if not has_table:
+        # A block without tables: one line per <br>-separated or block-separated piece.
+        pieces: list[str] = []
+        buf: list[str] = []
+        for node in el.iter():
+            if node is not el and isinstance(node.tag, str) and node.tag in _BLOCK_TAGS and buf:
+                pieces.append("".join(buf))
+                buf = []
+            if node.text and node is el or (node is not el and node.text):
+                buf.append(node.text or "")
+            if node is not el and node.tail:
+                buf.append(node.tail)
+        if buf:
+            pieces.append("".join(buf))
+        for p in pieces:
+            if p.strip():
+                out.append(Line([p.strip()], el.sourceline or 0))
+        return
+    if el.text and el.text.strip():
+        out.append(Line([el.text.strip()], el.sourceline or 0))
+    for child in el:
+        if isinstance(child.tag, str):
+            _walk_html(child, out)
+        elif child.tail and child.tail.strip():
+            out.append(Line([child.tail.strip()], el.sourceline or 0))
+    if el.tail and el.tail.strip() and el.getparent() is not None:
+        out.append(Line([el.tail.strip()], el.sourceline or 0))
 
 
 _PDF_FOOTER = re.compile(

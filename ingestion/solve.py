@@ -119,21 +119,26 @@ def split_runs(chunks: Sequence[str], n: int, allow_signed: bool = False) -> Ite
     if sum(lens) < n or len(chunks) > n:
         return
 
-    def rec(k: int, left: int) -> Iterator[list[str]]:
-        if k == len(chunks):
-            if left == 0:
-                yield []
-            return
-        rest_min = len(chunks) - k - 1
-        rest_max = sum(lens[k + 1 :])
-        for parts in range(1, min(lens[k], left - rest_min) + 1):
-            if left - parts > rest_max:
-                continue
-            for cut in _cuts(chunks[k], parts, allow_signed):
-                for tail in rec(k + 1, left - parts):
-                    yield [*cut, *tail]
+    yield from _split_from(chunks, lens, 0, n, allow_signed)
 
-    yield from rec(0, n)
+
+def _split_from(
+    chunks: list[str], lens: list[int], k: int, left: int, allow_signed: bool
+) -> Iterator[list[str]]:
+    """The cuts of ``chunks[k:]`` into ``left`` numbers (a module function, not a closure: a recursive
+    closure is a reference cycle that only the garbage collector frees, once per report)."""
+    if k == len(chunks):
+        if left == 0:
+            yield []
+        return
+    rest_min = len(chunks) - k - 1
+    rest_max = sum(lens[k + 1 :])
+    for parts in range(1, min(lens[k], left - rest_min) + 1):
+        if left - parts > rest_max:
+            continue
+        for cut in _cuts(chunks[k], parts, allow_signed):
+            for tail in _split_from(chunks, lens, k + 1, left - parts, allow_signed):
+                yield [*cut, *tail]
 
 
 def _fill_local(r: Reading, cells: list[Cell], eqs: Sequence[Equation], integer: bool) -> bool:
@@ -278,27 +283,11 @@ def build_readings(
     while len(toks) > n and toks and toks[0].kind == BLANK:
         toks = toks[1:]
 
-    def from_positions(tok_at: list[Token | None], missing_status: str) -> Reading:
-        vals: list[Value] = []
-        status: list[str] = []
-        for t in tok_at:
-            if t is None:
-                vals.append(None)
-                status.append(missing_status)
-            elif t.kind == BLANK:
-                vals.append(None)
-                status.append("blank")
-            else:
-                v = parse_number(t.text, integer)
-                vals.append(v)
-                status.append("printed" if v is not None else "blank")
-        return Reading(vals, status, list(tok_at), [None] * n)
-
     if len(nums) == n:
-        slot.readings = [from_positions(list(nums), "missing")]
+        slot.readings = [_from_positions(list(nums), "missing", integer)]
         return
     if len(toks) == n:
-        r = from_positions(list(toks), "blank")
+        r = _from_positions(list(toks), "blank", integer)
         _fill_local(r, slot.cells, local_eqs, integer)
         slot.readings = [r]
         return
@@ -324,7 +313,7 @@ def build_readings(
         tok_at: list[Token | None] = [None] * n
         for p, t in zip(pos, nums):
             tok_at[p] = t
-        r = from_positions(tok_at, "missing")
+        r = _from_positions(tok_at, "missing", integer)
         if not _fill_local(r, slot.cells, local_eqs, integer):
             continue
         if not all(_holds(e, dict(zip(slot.cells, r.values))) for e in local_eqs):
@@ -343,6 +332,24 @@ def build_readings(
         # every placement of the printed numbers breaks the row's own identity
         slot.unsat = tuple(sorted({e.identity for e in local_eqs}))
         slot.note += "; no placement satisfies " + "/".join(slot.unsat)
+
+
+def _from_positions(tok_at: list[Token | None], missing_status: str, integer: bool) -> Reading:
+    """A reading with the given token (or none: ``missing_status``) in each cell."""
+    vals: list[Value] = []
+    status: list[str] = []
+    for t in tok_at:
+        if t is None:
+            vals.append(None)
+            status.append(missing_status)
+        elif t.kind == BLANK:
+            vals.append(None)
+            status.append("blank")
+        else:
+            v = parse_number(t.text, integer)
+            vals.append(v)
+            status.append("printed" if v is not None else "blank")
+    return Reading(vals, status, list(tok_at), [None] * len(tok_at))
 
 
 @lru_cache(maxsize=4096)
@@ -377,42 +384,53 @@ def _search(
 ) -> tuple[list[dict[str, int]], int]:
     """Every combination of readings of the ``multi`` slots under which no equation is surely broken
     (up to MAX_SOLUTIONS, within MAX_NODES); returns the solutions and the nodes visited."""
-    solutions: list[dict[str, int]] = []
-    nodes = 0
-    # Each equation keeps running sums of its known cells and counts of its unknown ones, so
-    # choosing a reading updates and tests only the equations that touch its slot, in O(1) each.
-    eq_list = list(eqs)
-    lsum = [0.0] * len(eq_list)
-    rsum = [0.0] * len(eq_list)
-    lunk = [0] * len(eq_list)
-    runk = [0] * len(eq_list)
-    where: dict[Cell, list[tuple[int, bool]]] = {}  # cell -> (equation, on the left side)
-    for ei, e in enumerate(eq_list):
-        for side_left, cells in ((True, e.lhs), (False, e.rhs)):
-            for c in cells:
-                v = fixed.get(c)
-                if v is None:  # blank, not printed, a slot without readings, or not yet chosen
-                    if side_left:
-                        lunk[ei] += 1
+    search = _Search(multi, eqs, fixed)
+    search.rec(0, {})
+    return search.solutions, search.nodes
+
+
+class _Search:
+    """The state of one :func:`_search` (an object, not closures: recursive closures are reference
+    cycles that only the garbage collector frees).
+
+    Each equation keeps running sums of its known cells and counts of its unknown ones, so choosing a
+    reading updates and tests only the equations that touch its slot, in O(1) each."""
+
+    def __init__(self, multi: list[Slot], eqs: Sequence[Equation], fixed: dict[Cell, Value]) -> None:
+        self.multi = multi
+        self.solutions: list[dict[str, int]] = []
+        self.nodes = 0
+        eq_list = list(eqs)
+        self.lsum = [0.0] * len(eq_list)
+        self.rsum = [0.0] * len(eq_list)
+        self.lunk = [0] * len(eq_list)
+        self.runk = [0] * len(eq_list)
+        where: dict[Cell, list[tuple[int, bool]]] = {}  # cell -> (equation, on the left side)
+        for ei, e in enumerate(eq_list):
+            for side_left, cells in ((True, e.lhs), (False, e.rhs)):
+                for c in cells:
+                    v = fixed.get(c)
+                    if v is None:  # blank, not printed, a slot without readings, or not yet chosen
+                        if side_left:
+                            self.lunk[ei] += 1
+                        else:
+                            self.runk[ei] += 1
+                    elif side_left:
+                        self.lsum[ei] += v
                     else:
-                        runk[ei] += 1
-                elif side_left:
-                    lsum[ei] += v
-                else:
-                    rsum[ei] += v
-                where.setdefault(c, []).append((ei, side_left))
-    incidence = [[where.get(c, []) for c in s.cells] for s in multi]
-    touched = [sorted({ei for inc in incs for ei, _ in inc}) for incs in incidence]
+                        self.rsum[ei] += v
+                    where.setdefault(c, []).append((ei, side_left))
+        self.incidence = [[where.get(c, []) for c in s.cells] for s in multi]
+        self.touched = [sorted({ei for inc in incs for ei, _ in inc}) for incs in self.incidence]
+        # each reading's effect on the equations it touches, summed once (on first visit): choosing
+        # or undoing it is then one update per equation instead of one per cell and equation
+        self.effects: list[list[list[tuple[int, float, int, float, int]] | None]] = [
+            [None] * len(s.readings) for s in multi
+        ]
 
-    # each reading's effect on the equations it touches, summed once (on first visit): choosing or
-    # undoing it is then one update per equation instead of one per cell and equation
-    effects: list[list[list[tuple[int, float, int, float, int]] | None]] = [
-        [None] * len(s.readings) for s in multi
-    ]
-
-    def effect(i: int, k: int) -> list[tuple[int, float, int, float, int]]:
+    def effect(self, i: int, k: int) -> list[tuple[int, float, int, float, int]]:
         acc: dict[int, list[float]] = {}
-        for inc, v in zip(incidence[i], multi[i].readings[k].values):
+        for inc, v in zip(self.incidence[i], self.multi[i].readings[k].values):
             if v is None:
                 continue
             for ei, side_left in inc:
@@ -426,23 +444,23 @@ def _search(
                     a[2] += v
                     a[3] += 1
         eff = [(ei, a[0], int(a[1]), a[2], int(a[3])) for ei, a in acc.items()]
-        effects[i][k] = eff
+        self.effects[i][k] = eff
         return eff
 
-    def rec(i: int, chosen: dict[str, int]) -> bool:
-        nonlocal nodes
-        if len(solutions) >= MAX_SOLUTIONS:
+    def rec(self, i: int, chosen: dict[str, int]) -> bool:
+        if len(self.solutions) >= MAX_SOLUTIONS:
             return False
-        if i == len(multi):
-            solutions.append(dict(chosen))
+        if i == len(self.multi):
+            self.solutions.append(dict(chosen))
             return True
-        s = multi[i]
-        check = touched[i]
+        s = self.multi[i]
+        check = self.touched[i]
+        lsum, rsum, lunk, runk = self.lsum, self.rsum, self.lunk, self.runk
         for k in range(len(s.readings)):
-            nodes += 1
-            if nodes > MAX_NODES:
+            self.nodes += 1
+            if self.nodes > MAX_NODES:
                 return False
-            eff = effects[i][k] or effect(i, k)
+            eff = self.effects[i][k] or self.effect(i, k)
             for ei, dls, dlu, drs, dru in eff:
                 lsum[ei] += dls
                 lunk[ei] -= dlu
@@ -462,7 +480,9 @@ def _search(
             stop = False
             if ok:
                 chosen[s.key] = k
-                if not rec(i + 1, chosen) and (nodes > MAX_NODES or len(solutions) >= MAX_SOLUTIONS):
+                if not self.rec(i + 1, chosen) and (
+                    self.nodes > MAX_NODES or len(self.solutions) >= MAX_SOLUTIONS
+                ):
                     stop = True
                 del chosen[s.key]
             for ei, dls, dlu, drs, dru in eff:
@@ -473,9 +493,6 @@ def _search(
             if stop:
                 return False
         return True
-
-    rec(0, {})
-    return solutions, nodes
 
 
 def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> Solved:
