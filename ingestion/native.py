@@ -59,24 +59,28 @@ class _SourceFirst:
         return importlib.util.spec_from_file_location(fullname, src) if src is not None else None
 
 
+def stale() -> str | None:
+    """Why the compiled modules must not run (None: built, and built from these very sources)."""
+    if not _built():
+        return "not built"
+    try:
+        want = json.loads(MANIFEST.read_text())
+    except (OSError, ValueError):
+        want = {}
+    if want.get("digest") != source_digest():
+        return "the sources changed since the build: run `xxgk native build`"
+    if want.get("python") != sys.implementation.cache_tag:
+        return f"built for {want.get('python')}"
+    return None
+
+
 def activate() -> str:
     """Decide compiled or pure before the first import of a parser module; returns the status."""
     global STATUS
     if not _built():
         STATUS = "pure Python (not built)"
         return STATUS
-    why = None
-    if os.environ.get("XXGK_PURE"):
-        why = "XXGK_PURE is set"
-    else:
-        try:
-            want = json.loads(MANIFEST.read_text())
-        except (OSError, ValueError):
-            want = {}
-        if want.get("digest") != source_digest():
-            why = "the sources changed since the build: run `xxgk native build`"
-        elif want.get("python") != sys.implementation.cache_tag:
-            why = f"built for {want.get('python')}"
+    why = "XXGK_PURE is set" if os.environ.get("XXGK_PURE") else stale()
     if why is None:
         STATUS = "compiled (mypyc)"
     else:

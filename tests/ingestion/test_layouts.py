@@ -6,6 +6,8 @@ import io
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingestion.generate import LAYOUTS, Truth, figures, render
 from ingestion.parse import parse_bytes
@@ -55,6 +57,17 @@ def test_pinyin_glosses_removed_but_real_parentheses_kept() -> None:
     from ingestion.normalise import normalise
 
     assert normalise("辦理結(jié)果（一）予以公開(APP)", traditional=True) == "办理结果(一)予以公开(APP)"
+
+
+@given(st.text(alphabet=st.sampled_from(
+    [chr(c) for c in (0xFF01, 0xFF08, 0xFF09, 0xFF10, 0xFF0E, 0xFF5E, 0xFF5F, 0xFF00, 0x3000, 0x00A0, 0x2002,
+                      0x2003, 0x2009, 0x200B, 0xFEFF, 0x3002, 0x2014, 0x3001, 0x4E00, 0x41, 0x20, 0x31)]),
+    max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_width_folding_folds_exactly_the_fold_table(text: str) -> None:
+    from ingestion.normalise import _FOLD, fold_width
+
+    assert fold_width(text) == text.translate(_FOLD)
 
 
 def test_text_line_splitting() -> None:

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _built() -> None:
-    if not native._built():
-        pytest.skip(f"the compiled parser is not built here ({native.STATUS}): `make native`")
+    why = native.stale()
+    if why is not None:  # `make test` builds it first; a machine without a C compiler runs pure Python
+        pytest.skip(f"no current compiled parser here ({why}): `make native`")
 
 
 def _parse(files: list[str], pure: bool, cwd: Path = ROOT, pythonpath: Path | None = None) -> str:
