@@ -31,7 +31,9 @@ _FOLD.update(
 # A converter glued pinyin behind a traditional character: 結(jié)果, 發(fā)布. Only lower-case
 # Latin letters (with tone marks) directly after a CJK character; real parentheses such as （一）,
 # (APP) or (2020) are left alone.
-_PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\(([a-zü\u00e0-\u00fc\u0100-\u01dc\u0300-\u036f]{1,7})\)")
+# The search starts at the literal "(" (sre skips to it fast); the character before it is checked in
+# Python: a look-behind would be tried at every position of the text (7× slower on a report's head).
+_PINYIN_GLOSS = re.compile(r"\(([a-zü\u00e0-\u00fc\u0100-\u01dc\u0300-\u036f]{1,7})\)")
 
 # A few dozen characters that exist only in traditional script and are common in these reports;
 # finding one is enough to run OpenCC over the document.
@@ -55,7 +57,17 @@ def to_simplified(text: str) -> str:
 
 
 def strip_pinyin_glosses(text: str) -> str:
-    return _PINYIN_GLOSS.sub("", text)
+    out: list[str] = []
+    last = 0
+    for m in _PINYIN_GLOSS.finditer(text):
+        at = m.start()
+        if at > 0 and "\u4e00" <= text[at - 1] <= "\u9fff":
+            out.append(text[last:at])
+            last = m.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 # the characters _FOLD changes (it maps 。 and — to themselves)

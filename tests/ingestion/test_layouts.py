@@ -70,6 +70,17 @@ def test_width_folding_folds_exactly_the_fold_table(text: str) -> None:
     assert fold_width(text) == text.translate(_FOLD)
 
 
+@given(st.text(alphabet=st.sampled_from(list("結果發布(jiéguǒ)（一）APP20 ü") + ["(", ")"]), max_size=24))
+@settings(max_examples=300, deadline=None)
+def test_pinyin_glosses_go_only_right_after_a_cjk_character(text: str) -> None:
+    import re
+
+    from ingestion.normalise import strip_pinyin_glosses
+
+    lookbehind = re.compile(r"(?<=[\u4e00-\u9fff])\(([a-zü\u00e0-\u00fc\u0100-\u01dc\u0300-\u036f]{1,7})\)")
+    assert strip_pinyin_glosses(text) == lookbehind.sub("", text)
+
+
 def test_text_line_splitting() -> None:
     assert split_text_line("规章 | 0 | 0 | 0 |") == ["规章", "0", "0", "0"]
     assert split_text_line("| a | b | c |") == ["a", "b", "c"]
