@@ -141,40 +141,58 @@ def _split_from(
                 yield [*cut, *tail]
 
 
-def _fill_local(r: Reading, cells: list[Cell], eqs: Sequence[Equation], integer: bool) -> bool:
+# A row-local equation on one slot's cells, by position in the slot: (lhs, rhs, identity)
+LocalEq = tuple[tuple[int, ...], tuple[int, ...], str]
+
+
+def _local_index(cells: list[Cell], eqs: Sequence[Equation]) -> list[LocalEq]:
+    """The slot's row-local equations by cell position (their cells are all in the row)."""
+    idx = {c: i for i, c in enumerate(cells)}
+    return [(tuple(idx[c] for c in e.lhs), tuple(idx[c] for c in e.rhs), e.identity) for e in eqs]
+
+
+def _fill_local(r: Reading, local: list[LocalEq], integer: bool) -> bool:
     """Fill unknowns of one reading from row-local equations. False if the reading is impossible
     (a filled value would be negative or fractional) or a fully known equation fails while the
     reading has cells that were not printed (placements must honour the identities)."""
-    idx = {c: i for i, c in enumerate(cells)}
+    values, status = r.values, r.status
     changed = True
     while changed:
         changed = False
-        for e in eqs:
-            unknown = [c for c in e.cells if r.values[idx[c]] is None]
-            if len(unknown) != 1:
+        for lhs, rhs, identity in local:
+            u = -1
+            n_unknown = 0
+            for i in lhs:
+                if values[i] is None:
+                    n_unknown += 1
+                    u = i
+            for i in rhs:
+                if values[i] is None:
+                    n_unknown += 1
+                    u = i
+            if n_unknown != 1:
                 continue
-            u = unknown[0]
-            if r.status[idx[u]] not in ("missing", "blank"):
+            if status[u] not in ("missing", "blank"):
                 continue
-            ls = sum(r.values[idx[c]] or 0 for c in e.lhs if c != u)
-            rs = sum(r.values[idx[c]] or 0 for c in e.rhs if c != u)
-            v = (rs - ls) if u in e.lhs else (ls - rs)
+            ls = sum(values[i] or 0 for i in lhs if i != u)
+            rs = sum(values[i] or 0 for i in rhs if i != u)
+            v = (rs - ls) if u in lhs else (ls - rs)
             if v < 0 or (integer and v != int(v)):
-                if r.status[idx[u]] == "missing":
+                if status[u] == "missing":
                     return False
                 continue
-            r.values[idx[u]] = int(v) if integer else v
-            r.status[idx[u]] = "inferred"
-            r.rule[idx[u]] = e.identity
+            values[u] = int(v) if integer else v
+            status[u] = "inferred"
+            r.rule[u] = identity
             changed = True
     return True
 
 
-def _holds(e: Equation, val: dict[Cell, Value]) -> bool:
+def _holds(lhs: tuple[int, ...], rhs: tuple[int, ...], values: list[Value]) -> bool:
     """False only when the equation is surely broken: all known and unequal, or one side fully
     known and the other's known part already larger (values are non-negative)."""
-    lk = [val.get(c) for c in e.lhs]
-    rk = [val.get(c) for c in e.rhs]
+    lk = [values[i] for i in lhs]
+    rk = [values[i] for i in rhs]
     l_unknown = any(v is None for v in lk)
     r_unknown = any(v is None for v in rk)
     ls = sum(v for v in lk if v is not None)
@@ -215,9 +233,9 @@ def build_readings(
         slot.exhaustive = False
         nums = [t for t in toks if t.kind == NUMBER]
         digits = [len(t.text.lstrip("-").replace(".", "")) for t in nums]
-        idx = {c: i for i, c in enumerate(slot.cells)}
+        local = _local_index(slot.cells, local_eqs)
         # a run-together row prints every cell, so a local equation is a plain sum over the cut
-        checks = [([idx[c] for c in e.lhs], [idx[c] for c in e.rhs]) for e in local_eqs]
+        checks = [(lhs, rhs) for lhs, rhs, _ in local]
         readings: list[Reading] = []
         ok: list[Reading] = []
         n_cuts = 0
@@ -249,8 +267,8 @@ def build_readings(
                 readings.append(r)  # nothing to check: every cut stays, in order
             elif (
                 fits
-                or _fill_local(r, slot.cells, local_eqs, integer)
-                and all(_holds(e, dict(zip(slot.cells, r.values))) for e in local_eqs)
+                or _fill_local(r, local, integer)
+                and all(_holds(lhs, rhs, r.values) for lhs, rhs, _ in local)
             ):
                 ok.append(r)
             else:
@@ -288,7 +306,7 @@ def build_readings(
         return
     if len(toks) == n:
         r = _from_positions(list(toks), "blank", integer)
-        _fill_local(r, slot.cells, local_eqs, integer)
+        _fill_local(r, _local_index(slot.cells, local_eqs), integer)
         slot.readings = [r]
         return
     if len(nums) > n:
@@ -302,6 +320,7 @@ def build_readings(
     # fewer cells than the header: place the gap(s); blank tokens hint where they are
     slot.note = f"{len(toks)} of {n} cells printed"
     hint_missing = {i for i, t in enumerate(toks) if t.kind == BLANK}
+    local = _local_index(slot.cells, local_eqs)
     readings = []
     seen: dict[tuple[Value, ...], int] = {}
     raw_values: list[set[str | None]] = [set() for _ in range(n)]
@@ -314,9 +333,9 @@ def build_readings(
         for p, t in zip(pos, nums):
             tok_at[p] = t
         r = _from_positions(tok_at, "missing", integer)
-        if not _fill_local(r, slot.cells, local_eqs, integer):
+        if not _fill_local(r, local, integer):
             continue
-        if not all(_holds(e, dict(zip(slot.cells, r.values))) for e in local_eqs):
+        if not all(_holds(lhs, rhs, r.values) for lhs, rhs, _ in local):
             continue
         r.hint = sum(1 for i in range(n) if tok_at[i] is None and i in hint_missing)
         key = tuple(r.values)
