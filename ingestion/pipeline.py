@@ -132,7 +132,12 @@ def parse_chunk(jobs: list[tuple[str, str]]) -> tuple[list[list[Any]], list[list
     from .parse import parse_bytes
 
     with gc_paused():
-        return columns_of([parse_bytes(Path(path).read_bytes(), source or path) for path, source in jobs])
+        return columns_of([parse_bytes(_read(path), source or path) for path, source in jobs])
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
 
 
 @contextmanager

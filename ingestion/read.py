@@ -25,6 +25,13 @@ class Line:
     page: int | None = None
     grid: bool = False  # cells come from a real table (HTML/PDF/DOCX): blank cells are cells
 
+    # an explicit __init__: mypyc compiles it; the one @dataclass generates runs as Python (5× slower)
+    def __init__(self, cells: list[str], line: int, page: int | None = None, grid: bool = False) -> None:
+        self.cells = cells
+        self.line = line
+        self.page = page
+        self.grid = grid
+
 
 @dataclass(slots=True)
 class Document:

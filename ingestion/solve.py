@@ -42,6 +42,21 @@ class Reading:
     rule: list[str | None]
     hint: int = 0  # higher = closer to what the layout suggests (blank tokens where cells are empty)
 
+    # an explicit __init__: mypyc compiles it; the one @dataclass generates runs as Python (5× slower)
+    def __init__(
+        self,
+        values: list[Value],
+        status: list[str],
+        token: list[Token | None],
+        rule: list[str | None],
+        hint: int = 0,
+    ) -> None:
+        self.values = values
+        self.status = status
+        self.token = token
+        self.rule = rule
+        self.hint = hint
+
 
 @dataclass(slots=True)
 class Slot:
@@ -56,6 +71,27 @@ class Slot:
     # a blank cell may have vanished from the run without a trace
     exhaustive: bool = True
 
+    # an explicit __init__: mypyc compiles it; the one @dataclass generates runs as Python (5× slower)
+    def __init__(
+        self,
+        key: str,
+        cells: list[Cell],
+        tokens: list[Token],
+        readings: list[Reading] | None = None,
+        note: str | None = None,
+        placed: set[int] | None = None,
+        unsat: tuple[str, ...] = (),
+        exhaustive: bool = True,
+    ) -> None:
+        self.key = key
+        self.cells = cells
+        self.tokens = tokens
+        self.readings = readings if readings is not None else []
+        self.note = note
+        self.placed = placed if placed is not None else set()
+        self.unsat = unsat
+        self.exhaustive = exhaustive
+
 
 @dataclass(slots=True)
 class CellResult:
@@ -64,6 +100,21 @@ class CellResult:
     token: Token | None
     rule: str | None = None
     candidates: tuple[Value, ...] = ()
+
+    # an explicit __init__: mypyc compiles it; the one @dataclass generates runs as Python (5× slower)
+    def __init__(
+        self,
+        value: Value,
+        status: str,
+        token: Token | None,
+        rule: str | None = None,
+        candidates: tuple[Value, ...] = (),
+    ) -> None:
+        self.value = value
+        self.status = status
+        self.token = token
+        self.rule = rule
+        self.candidates = candidates
 
 
 def parse_number(text: str, integer: bool) -> Value:

@@ -40,6 +40,25 @@ class Token:
     unit: str | None = None  # "万元" or "元" printed with a number
     glued: bool = False  # number printed against label text, no separator
 
+    # an explicit __init__: mypyc compiles it; the one @dataclass generates runs as Python (5× slower)
+    def __init__(
+        self,
+        kind: str,
+        text: str,
+        raw: str,
+        line: int,
+        page: int | None,
+        unit: str | None = None,
+        glued: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.text = text
+        self.raw = raw
+        self.line = line
+        self.page = page
+        self.unit = unit
+        self.glued = glued
+
 
 # What one cell scans to, without its position: (kind, text, raw, unit, glued) per token.
 Scanned = tuple[tuple[str, str, str, "str | None", bool], ...]
