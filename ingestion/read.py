@@ -182,7 +182,8 @@ def _table_lines(table: Any) -> list[Line]:
         placed: list[tuple[int, str]] = []
         col = 0
         for td in tr:
-            if td.tag not in ("td", "th"):
+            tag = td.tag
+            if tag != "td" and tag != "th":
                 continue
             while col in pending:
                 left, text = pending[col]
@@ -193,12 +194,16 @@ def _table_lines(table: Any) -> list[Line]:
                 else:
                     pending[col] = (left - 1, text)
                 col += 1
-            text = _cell_text(td)
-            try:
-                colspan = max(1, int(td.get("colspan", "1") or 1))
-                rowspan = max(1, int(td.get("rowspan", "1") or 1))
-            except ValueError:
-                colspan = rowspan = 1
+            # most cells hold bare text: read it without walking a subtree
+            text = (td.text or "").strip() if len(td) == 0 else _cell_text(td)
+            colspan = rowspan = 1
+            cs, rs = td.get("colspan"), td.get("rowspan")
+            if cs is not None or rs is not None:
+                try:
+                    colspan = max(1, int(cs or 1))
+                    rowspan = max(1, int(rs or 1))
+                except ValueError:
+                    colspan = rowspan = 1
             placed.append((col, text))
             if rowspan > 1:
                 for c in range(col, col + colspan):
@@ -212,7 +217,7 @@ def _table_lines(table: Any) -> list[Line]:
                 del pending[c]
             else:
                 pending[c] = (left - 1, text)
-        cells = [t for _, t in sorted(placed, key=lambda x: x[0]) if t != "\0"]
+        cells = [t for _, t in placed if t != "\0"]  # placed in column order by construction
         line = tr.sourceline or 0
         if cells:
             out.append(Line(cells, int(line), None, grid=True))
