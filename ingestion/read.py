@@ -108,13 +108,22 @@ def split_text_line(raw: str) -> list[str]:
 
 def read_text(text: str) -> list[Line]:
     out: list[Line] = []
-    for i, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
+    i = 0
+    for raw in text.splitlines():
+        i += 1
+        s = raw.strip()
+        if not s:
             continue
-        if _MD_RULE.match(raw) and set(raw.strip()) <= set("|-: "):
+        if "-" in s and _MD_RULE.match(raw) and set(s) <= _MD_RULE_CHARS:
             continue
-        out.append(Line(split_text_line(raw), i))
+        if "|" in s or "\t" in raw:
+            out.append(Line(split_text_line(raw), i))
+        else:  # one cell per line, the commonest shape of a scrape
+            out.append(Line([s], i))
     return out
+
+
+_MD_RULE_CHARS = frozenset("|-: ")
 
 
 _BLOCK_TAGS = frozenset(

@@ -81,6 +81,24 @@ def test_pinyin_glosses_go_only_right_after_a_cjk_character(text: str) -> None:
     assert strip_pinyin_glosses(text) == lookbehind.sub("", text)
 
 
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab1 |-:\t　") + ["\r"]), max_size=12), max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_read_text_keeps_every_cell_of_every_line(lines: list[str]) -> None:
+    """read_text against its plain statement: blank lines and Markdown rules dropped, each other
+    line split into cells, line numbers kept."""
+    import re
+
+    from ingestion.read import read_text
+
+    text = "\n".join(lines)
+    want = [
+        (split_text_line(raw), i)
+        for i, raw in enumerate(text.splitlines(), start=1)
+        if raw.strip() and not (re.match(r"^\s*\|?\s*:?-{3,}", raw) and set(raw.strip()) <= set("|-: "))
+    ]
+    assert [(ln.cells, ln.line) for ln in read_text(text)] == want
+
+
 def test_text_line_splitting() -> None:
     assert split_text_line("规章 | 0 | 0 | 0 |") == ["规章", "0", "0", "0"]
     assert split_text_line("| a | b | c |") == ["a", "b", "c"]
