@@ -20,6 +20,7 @@ combination satisfies the identities, the printed readings stay and the table is
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -289,6 +290,23 @@ def build_readings(
         checks = [(lhs, rhs) for lhs, rhs, _ in local]
         readings: list[Reading] = []
         ok: list[Reading] = []
+        run = nums[0].text
+        if local and integer and len(nums) == 1 and run.isascii() and run.isdigit():
+            fitting = _fitting_cuts(run, n, local)
+            if fitting is not None:
+                slot.note = "digits run together"
+                if isinstance(fitting, str):  # "too many"
+                    slot.note = "too many ways to split the digits"
+                    slot.readings = []
+                elif fitting:
+                    t = nums[0]
+                    slot.readings = [Reading(list(v), ["printed"] * n, [t] * n, [None] * n) for v in fitting]
+                else:
+                    slot.readings = []
+                    slot.note = "digits run together and no split satisfies " + "/".join(
+                        sorted({e.identity for e in local_eqs})
+                    )
+                return
         n_cuts = 0
         for cut in split_runs([t.text for t in nums], n, allow_signed):
             n_cuts += 1
@@ -402,6 +420,96 @@ def build_readings(
         # every placement of the printed numbers breaks the row's own identity
         slot.unsat = tuple(sorted({e.identity for e in local_eqs}))
         slot.note += "; no placement satisfies " + "/".join(slot.unsat)
+
+
+def _fitting_cuts(run: str, n: int, local: list[LocalEq]) -> list[list[int]] | str | None:
+    """The cuts of one digit run into ``n`` numbers (no leading zeros) under which every row-local
+    equation holds, as values, in the order :func:`split_runs` yields cuts: what the general loop keeps
+    of them, without building and testing every cut. "too many" when the run has more than
+    MAX_SPLITS cuts; None when an equation is not a total printed after its parts (the general loop
+    then decides).
+
+    Left to right, a total's digits are forced (the sum of its parts, printed), and a part stops
+    growing once its equation's total could no longer fit in the digits left."""
+    total_of = [-1] * n  # cell → the equation it is the total of
+    part_of = [-1] * n  # cell → the equation it is a part of
+    total_at: list[int] = []
+    for k, (lhs, rhs, _) in enumerate(local):
+        if len(lhs) != 1 or not rhs or lhs[0] <= max(rhs) or total_of[lhs[0]] >= 0 or part_of[lhs[0]] >= 0:
+            return None
+        total_of[lhs[0]] = k
+        total_at.append(lhs[0])
+        for i in rhs:
+            if part_of[i] >= 0 or total_of[i] >= 0:
+                return None
+            part_of[i] = k
+    if math.comb(len(run) - 1, n - 1) > MAX_SPLITS and _count_cuts(run, n) > MAX_SPLITS:
+        return "too many"
+    out: list[list[int]] = []
+    _fit_from(run, n, 0, 0, [0] * n, [0] * len(local), total_of, part_of, total_at, out)
+    return out
+
+
+def _fit_from(
+    run: str,
+    n: int,
+    i: int,
+    pos: int,
+    vals: list[int],
+    sums: list[int],
+    total_of: list[int],
+    part_of: list[int],
+    total_at: list[int],
+    out: list[list[int]],
+) -> None:
+    size = len(run)
+    if i == n:
+        if pos == size:
+            out.append(list(vals))
+        return
+    after = n - i - 1  # cells still to come after this one, one digit at least each
+    k = total_of[i]
+    if k >= 0:  # a total: its digits are the sum of its parts
+        printed = str(sums[k])
+        end = pos + len(printed)
+        if run.startswith(printed, pos) and size - end >= after and (after or end == size):
+            vals[i] = sums[k]
+            _fit_from(run, n, i + 1, end, vals, sums, total_of, part_of, total_at, out)
+        return
+    e = part_of[i]
+    first = size if after == 0 else pos + 1  # the last cell takes every digit left
+    for end in range(first, size - after + 1):
+        if end - pos > 1 and run[pos] == "0":
+            break  # a leading zero: no longer piece is a number either
+        v = int(run[pos:end])
+        if e >= 0:
+            s = sums[e] + v
+            t = total_at[e]
+            # the total needs len(str(s)) digits at least, the cells around it one each
+            if size - end < (t - i - 1) + len(str(s)) + (n - 1 - t):
+                break  # a longer piece only makes it worse
+            sums[e] = s
+            vals[i] = v
+            _fit_from(run, n, i + 1, end, vals, sums, total_of, part_of, total_at, out)
+            sums[e] = s - v
+        else:
+            vals[i] = v
+            _fit_from(run, n, i + 1, end, vals, sums, total_of, part_of, total_at, out)
+
+
+def _count_cuts(run: str, n: int) -> int:
+    """How many ways to cut a digit run into ``n`` numbers without leading zeros."""
+    size = len(run)
+    ways = [0] * size + [1]  # ways[p]: cuts of run[p:] into the pieces counted so far
+    for _ in range(n):
+        nxt = [0] * (size + 1)
+        for p in range(size):
+            if run[p] == "0":
+                nxt[p] = ways[p + 1]
+            else:
+                nxt[p] = sum(ways[p + 1 :])
+        ways = nxt
+    return ways[0]
 
 
 def _from_positions(tok_at: list[Token | None], missing_status: str, integer: bool) -> Reading:

@@ -118,3 +118,47 @@ def test_digits_run_together_are_never_proof_of_a_break() -> None:
     solved = solve([slot], eqs)
     assert all(solved.cells[("r1", c)].status == "ambiguous" for c in _MINI_COLS)
     assert solved.unsatisfiable == []
+
+
+def _every_fitting_cut(run: str, n: int, local: list[tuple[tuple[int, ...], tuple[int, ...], str]]) -> list[list[int]]:
+    """The plain statement: every cut, in split_runs order, kept when each equation holds."""
+    out = []
+    for cut in split_runs([run], n):
+        vals = [int(p) for p in cut]
+        if all(sum(vals[i] for i in lhs) == sum(vals[i] for i in rhs) for lhs, rhs, _ in local):
+            out.append(vals)
+    return out
+
+
+@given(st.lists(st.sampled_from([0, 0, 1, 2, 7, 13, 40, 99]), min_size=6, max_size=6),
+       st.text(alphabet="0123456789", max_size=3), st.booleans())
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_fitting_cuts_are_exactly_the_cuts_that_fit(parts: list[int], noise: str, consistent: bool) -> None:
+    from ingestion.solve import _fitting_cuts, _local_index
+
+    cells = [("new_received", c) for c in T3_COLS]
+    local = _local_index(cells, row_local(equations("t3", "2021"))["new_received"])
+    run = "".join(map(str, parts)) + str(sum(parts)) if consistent else "".join(map(str, parts)) + noise
+    if len(run) < len(cells):
+        return
+    assert _fitting_cuts(run, len(cells), local) == _every_fitting_cut(run, len(cells), local)
+
+
+@given(st.lists(st.sampled_from([0, 1, 2, 5, 13]), min_size=12, max_size=12), st.integers(0, 30))
+@settings(max_examples=150, deadline=None, derandomize=True)
+def test_fitting_cuts_with_several_totals(parts: list[int], flip: int) -> None:
+    """Three groups of four parts and their total, as a 表四 row prints them."""
+    from ingestion.solve import MAX_SPLITS, _count_cuts, _fitting_cuts
+
+    local = [(tuple([5 * g + 4]), tuple(range(5 * g, 5 * g + 4)), "I4") for g in range(3)]
+    vals: list[int] = []
+    for g in range(3):
+        vals += parts[4 * g : 4 * g + 4] + [sum(parts[4 * g : 4 * g + 4])]
+    run = "".join(map(str, vals))
+    if flip < len(run):  # a misprinted digit: the identities may no longer be satisfiable
+        run = run[:flip] + str((int(run[flip]) + 1) % 10) + run[flip + 1 :]
+    got = _fitting_cuts(run, 15, local)
+    if got == "too many":
+        assert _count_cuts(run, 15) > MAX_SPLITS
+    else:
+        assert got == _every_fitting_cut(run, 15, local)
