@@ -677,13 +677,17 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
     """Choose one reading per slot so that every equation holds; see the module docstring."""
     notes: list[tuple[str, str]] = []
     fixed: dict[Cell, Value] = {}
-    multi: list[Slot] = []
-    for s in slots:
-        if len(s.readings) == 1:
-            fixed.update(zip(s.cells, s.readings[0].values))
-        elif len(s.readings) > 1:
-            multi.append(s)
-    eqs_by_slot = _eqs_by_slot(tuple(eqs), tuple((s.key, tuple(s.cells)) for s in slots)) if eqs else {}
+    multi = [s for s in slots if len(s.readings) > 1]
+    if multi:  # the values the print fixes, for the search (most tables need none)
+        for s in slots:
+            if len(s.readings) == 1:
+                fixed.update(zip(s.cells, s.readings[0].values))
+    # the equations touching each slot, only where a row identity placed a printed number
+    eqs_by_slot = (
+        _eqs_by_slot(tuple(eqs), tuple((s.key, tuple(s.cells)) for s in slots))
+        if eqs and any(s.placed for s in slots)
+        else {}
+    )
 
     solutions: list[dict[str, int]] = []
     nodes = 0
