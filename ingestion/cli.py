@@ -158,7 +158,7 @@ def cmd_native(args: argparse.Namespace) -> int:
     from . import native
 
     if args.action == "build":
-        return native.build()
+        return native.build(if_stale=args.if_stale)
     print(native.STATUS)
     return 0
 
@@ -198,6 +198,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
         "native", help="compile the parser with mypyc (build), or say whether it runs compiled"
     )
     n.add_argument("action", choices=("build", "status"))
+    n.add_argument(
+        "--if-stale", action="store_true", help="build only if these sources were not built or tried"
+    )
     n.set_defaults(func=cmd_native)
     return ap, sub
 

@@ -59,14 +59,23 @@ class _SourceFirst:
         return importlib.util.spec_from_file_location(fullname, src) if src is not None else None
 
 
+def _manifest() -> dict[str, str]:
+    try:
+        data = json.loads(MANIFEST.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def stale() -> str | None:
     """Why the compiled modules must not run (None: built, and built from these very sources)."""
+    want = _manifest()
     if not _built():
-        return "not built"
-    try:
-        want = json.loads(MANIFEST.read_text())
-    except (OSError, ValueError):
-        want = {}
+        return "the build failed here: `xxgk native build` says why" if want.get("failed") else "not built"
+    return _mismatch(want)
+
+
+def _mismatch(want: dict[str, str]) -> str | None:
     if want.get("digest") != source_digest():
         return "the sources changed since the build: run `xxgk native build`"
     if want.get("python") != sys.implementation.cache_tag:
@@ -77,24 +86,28 @@ def stale() -> str | None:
 def activate() -> str:
     """Decide compiled or pure before the first import of a parser module; returns the status."""
     global STATUS
-    if not _built():
-        STATUS = "pure Python (not built)"
-        return STATUS
-    why = "XXGK_PURE is set" if os.environ.get("XXGK_PURE") else stale()
+    why = "XXGK_PURE is set" if os.environ.get("XXGK_PURE") and _built() else stale()
     if why is None:
         STATUS = "compiled (mypyc)"
     else:
         STATUS = f"pure Python ({why})"
-        sys.meta_path.insert(0, _SourceFirst(MODULES))
+        if _built():  # a stale build must not shadow the sources
+            sys.meta_path.insert(0, _SourceFirst(MODULES))
     return STATUS
 
 
-def build(quiet: bool = False) -> int:
+def build(quiet: bool = False, if_stale: bool = False) -> int:
     """Compile MODULES in place with mypyc; 0 on success. The manifest is written last, so a build
-    that fails half-way leaves the package on pure Python."""
+    that fails half-way leaves the package on pure Python. ``if_stale``: only when these sources
+    were neither built nor tried here (``make`` runs it every time; a machine without a C compiler
+    tries once per change of the sources)."""
     import subprocess
     import tempfile
 
+    if if_stale:
+        want = _manifest()
+        if want and _mismatch(want) is None and (_built() or want.get("failed")):
+            return 0
     MANIFEST.unlink(missing_ok=True)
     for p in _built() + list(HERE.parent.glob(f"{GROUP}__mypyc.*")):
         p.unlink()
@@ -127,6 +140,8 @@ def build(quiet: bool = False) -> int:
             p.unlink()
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
         print(f"native build failed; the parser runs as pure Python:\n{tail}", file=sys.stderr)
+        failed = {"digest": digest, "python": sys.implementation.cache_tag, "failed": tail[-500:]}
+        MANIFEST.write_text(json.dumps(failed, ensure_ascii=False) + "\n")
         return 1
     if source_digest() != digest:
         print("sources changed during the build; run it again", file=sys.stderr)

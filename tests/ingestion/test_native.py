@@ -86,3 +86,23 @@ def test_a_changed_source_runs_as_python_not_the_stale_build(tmp_path: Path) -> 
     assert out[1] == str(pkg / "solve.py")
     assert out[2] == str(pkg / "parse.py")  # all or none: parse is not left calling the stale solve
     assert out[3] == "True"
+
+
+def test_a_failed_build_is_tried_once_per_change_of_the_sources(tmp_path: Path) -> None:
+    """`make` runs `xxgk native build --if-stale` every time: where the build failed (no C compiler) it
+    must not be tried again until the sources change, and the status says it failed."""
+    shutil.copytree(ROOT / "ingestion", tmp_path / "ingestion", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    (tmp_path / "ingestion" / "_native.json").unlink(missing_ok=True)
+    code = (
+        "import json, sys\n"
+        "from ingestion import native\n"
+        "native.MANIFEST.write_text(json.dumps({'digest': native.source_digest(), "
+        "'python': sys.implementation.cache_tag, 'failed': 'gcc: not found'}))\n"
+        "print(native.build(if_stale=True)); print(native.stale())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "XXGK_PURE"} | {"PYTHONPATH": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True, timeout=60
+    ).stdout.splitlines()
+    assert out == ["0", "the build failed here: `xxgk native build` says why"]
+    assert not list((tmp_path / "ingestion").glob("*.so"))  # not built, not tried again
