@@ -45,7 +45,7 @@ def _print_table(res: Any) -> None:
         f"t2={res.templates.get('t2')} t3={res.templates.get('t3')} · report_id {res.report_id[:12]}"
     )
     print(
-        f"  cells: {len(res.cells)} (printed {c['printed']}, blank {c['blank']}, inferred {c['inferred']}, "
+        f"  cells: {res.n_cells} (printed {c['printed']}, blank {c['blank']}, inferred {c['inferred']}, "
         f"ambiguous {c['ambiguous']})"
     )
     from .codes import T3_COLS

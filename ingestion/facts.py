@@ -130,7 +130,7 @@ def _report_row(res: ParseResult) -> tuple[Any, ...]:
         res.templates.get("t3"),
         res.status,
         PARSER_VERSION,
-        len(res.cells),
+        res.n_cells,
         c["printed"],
         c["blank"],
         c["inferred"],
@@ -142,22 +142,21 @@ def _report_row(res: ParseResult) -> tuple[Any, ...]:
     )
 
 
-_CELL_FIELDS = attrgetter("table", "row", "col", "value", "text", "status", "rule", "unit", "line", "page")
 _ISSUE_FIELDS = attrgetter("severity", "code", "table", "row", "col", "line", "message")
 
 
 def columns_of(results: Sequence[ParseResult]) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
     """Many parse results as the three tables' columns (one list per column, schema order): what a
-    worker sends back. Built field by field (a cell's fields come from ``attrgetter`` in C): building
-    row tuples and transposing them cost a worker about 0.2 ms per report."""
+    worker sends back. A result already holds its cells as columns (``ParseResult.columns``, in the
+    schema's order after report_id): they are only concatenated here."""
     reports = [_report_row(r) for r in results]
     report_cols = [list(col) for col in zip(*reports, strict=True)] if reports else []
     cell_cols: list[list[Any]] = [[] for _ in CELLS.columns]
     issue_cols: list[list[Any]] = [[] for _ in ISSUES.columns]
     for r in results:
-        if r.cells:
-            cell_cols[0].extend(repeat(r.report_id, len(r.cells)))
-            for col, vals in zip(cell_cols[1:], zip(*map(_CELL_FIELDS, r.cells)), strict=True):
+        if r.columns[0]:
+            cell_cols[0].extend(repeat(r.report_id, len(r.columns[0])))
+            for col, vals in zip(cell_cols[1:], r.columns, strict=True):
                 col.extend(vals)  # value: ints and floats; the Float64 column converts them
         if r.issues:
             issue_cols[0].extend(repeat(r.report_id, len(r.issues)))

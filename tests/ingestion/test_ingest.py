@@ -97,3 +97,20 @@ def test_report_files_lists_what_rglob_would(tmp_path: Path) -> None:
     (tmp_path / "c" / "l.txt").symlink_to(tmp_path / "a" / "x.txt")
     got = [str(p.relative_to(tmp_path)) for p in report_files([tmp_path])]
     assert got == [".hid/z.pdf", "B.md", "a/b/y.HTML", "a/x.txt", "a-b/q.docx", "c/l.txt", "c/noext"]
+
+
+def test_cell_columns_follow_the_schema(tmp_path: Path) -> None:
+    """A result's cell columns are concatenated into report_cells as they are: same order, same
+    values as its CellOut tuples."""
+    from ingestion.facts import CELLS, frames
+    from ingestion.parse import CellOut, parse_file
+
+    generate(tmp_path, 3, seed=5)
+    results = [parse_file(p) for p in sorted(tmp_path.glob("*")) if not p.name.endswith(".truth.json")]
+    assert [f.split("_")[0] for f in list(CELLS.columns)[1:]] == [f.split("_")[0] for f in CellOut._fields]
+    _, cells, _ = frames(results)
+    rows = [(r.report_id, *c) for r in results for c in r.cells]
+    assert cells.height == len(rows) == sum(r.n_cells for r in results) > 0
+    assert [(a, b, c, d, s) for a, b, c, d, _, _, s, *_ in rows] == list(
+        cells.select("report_id", "table_id", "row_code", "col_code", "status").iter_rows()
+    )
