@@ -156,8 +156,8 @@ def columns_of(results: Sequence[ParseResult]) -> tuple[list[list[Any]], list[li
     for r in results:
         if r.columns[0]:
             cell_cols[0].extend(repeat(r.report_id, len(r.columns[0])))
-            for col, vals in zip(cell_cols[1:], r.columns, strict=True):
-                col.extend(vals)  # value: ints and floats; the Float64 column converts them
+            for col, cvals in zip(cell_cols[1:], r.columns, strict=True):
+                col.extend(cvals)  # value: ints and floats; the Float64 column converts them
         if r.issues:
             issue_cols[0].extend(repeat(r.report_id, len(r.issues)))
             issue_cols[1].extend(range(len(r.issues)))
