@@ -70,18 +70,22 @@ def strip_pinyin_glosses(text: str) -> str:
     return "".join(out)
 
 
-# the characters _FOLD changes (it maps 。 and — to themselves)
-_FOLD_RUN = re.compile("[\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
-
-
-def _fold_run(m: re.Match[str]) -> str:
-    return m.group().translate(_FOLD)
+# the characters _FOLD changes (it maps 。 and — to themselves); each maps to a character outside
+# this set, so they can be replaced one after another in any order
+_FOLD_CHAR = re.compile("[\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]")
+_FOLD_STR: dict[str, str] = {chr(k): chr(v) if v is not None else "" for k, v in _FOLD.items()}
 
 
 def fold_width(text: str) -> str:
-    """``text.translate(_FOLD)``, three times faster: translate looks every character up in the
-    dict, where these reports fold a few dozen characters in a thousand."""
-    return _FOLD_RUN.sub(_fold_run, text)
+    """``text.translate(_FOLD)``, several times faster: translate looks every character up in the
+    dict, and a regex substitution calls back once per run, where a report prints a few dozen
+    foldable characters of five or six kinds (，：（）；). One ``str.replace`` per kind found."""
+    found = _FOLD_CHAR.findall(text)
+    if not found:
+        return text
+    for ch in set(found):
+        text = text.replace(ch, _FOLD_STR[ch])
+    return text
 
 
 def normalise(text: str, traditional: bool = False) -> str:
