@@ -15,6 +15,21 @@ from .codes import T3_APPLICANT_COLS, T3_COLS, T4_COLS, T4_ROWS, t3_leaves_for
 
 Cell = tuple[str, str]
 
+# One tuple object per cell address: equations, slots and the emit order share them, so a lookup of
+# one in a dict keyed by another compares by identity, not string by string.
+_INTERNED: dict[Cell, Cell] = {}
+
+
+def cell(row: str, col: str) -> Cell:
+    key = (row, col)
+    return _INTERNED.setdefault(key, key)
+
+
+@cache
+def row_cells(row: str, cols: tuple[str, ...]) -> list[Cell]:
+    """The interned cells of one row (shared and read-only: a slot's cells)."""
+    return [cell(row, c) for c in cols]
+
 
 @dataclass(frozen=True, slots=True)
 class Identity:
@@ -85,18 +100,22 @@ def equations(table: str, template: str = "2021") -> tuple[Equation, ...]:
                     "I1",
                     "t3",
                     c,
-                    (("new_received", c), ("carried_over", c)),
-                    (("outcome_total", c), ("carried_forward", c)),
+                    (cell("new_received", c), cell("carried_over", c)),
+                    (cell("outcome_total", c), cell("carried_forward", c)),
                 )
             )
         for r in rows:
-            out.append(Equation("I2", "t3", r, ((r, "total"),), tuple((r, c) for c in T3_APPLICANT_COLS)))
+            out.append(
+                Equation("I2", "t3", r, (cell(r, "total"),), tuple(cell(r, c) for c in T3_APPLICANT_COLS))
+            )
         leaves = t3_leaves_for(template)
         for c in T3_COLS:
-            out.append(Equation("I3", "t3", c, (("outcome_total", c),), tuple((leaf, c) for leaf in leaves)))
+            out.append(
+                Equation("I3", "t3", c, (cell("outcome_total", c),), tuple(cell(leaf, c) for leaf in leaves))
+            )
     elif table == "t4":
         for p in T4_ROWS:
-            out.append(Equation("I4", "t4", p, ((p, "total"),), tuple((p, c) for c in T4_COLS[:-1])))
+            out.append(Equation("I4", "t4", p, (cell(p, "total"),), tuple(cell(p, c) for c in T4_COLS[:-1])))
     return tuple(out)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any, NamedTuple
 
 from . import PARSER_VERSION
 from .codes import T2_DECIMAL_MEASURES, T3_COLS, T4_COLS, T4_ROWS, t3_rows_for
-from .identities import equations
+from .identities import cell, equations
 from .meta import find_agency, find_prose_figures, find_year, looks_like_report
 from .normalise import compact, looks_traditional, normalise
 from .read import Document, ReadError, read_bytes
@@ -128,8 +129,8 @@ class ParseResult:
         self.columns = _no_cells()
 
     def counts(self) -> dict[str, int]:
-        statuses = self.columns[_STATUS_COLUMN]
-        return {k: statuses.count(k) for k in ("printed", "blank", "inferred", "ambiguous")}
+        n = Counter(self.columns[_STATUS_COLUMN])  # one pass in C
+        return {k: n.get(k, 0) for k in ("printed", "blank", "inferred", "ambiguous")}
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -270,8 +271,8 @@ def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
 def _cell_order(table: str, template: str) -> list[tuple[str, str]]:
     """表三/表四 cells in the template's row and column order (the order cells are emitted in)."""
     if table == "t3":
-        return [(r, c) for r in t3_rows_for(template) for c in T3_COLS]
-    return [(r, c) for r in T4_ROWS for c in T4_COLS]
+        return [cell(r, c) for r in t3_rows_for(template) for c in T3_COLS]
+    return [cell(r, c) for r in T4_ROWS for c in T4_COLS]
 
 
 _TABLE_ZH = {"t2": "表二 主动公开", "t3": "表三 依申请", "t4": "表四 复议诉讼"}

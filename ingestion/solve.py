@@ -118,7 +118,25 @@ class CellResult:
         self.candidates = candidates
 
 
+_NUMBERS: dict[str, Value] = {}  # integer readings of short printed numbers (most recur)
+_NUMBERS_MAX = 100_000
+
+
 def parse_number(text: str, integer: bool) -> Value:
+    if integer:
+        v = _NUMBERS.get(text)
+        if v is not None:
+            return v
+        v = _parse_number(text, True)
+        if v is not None and len(text) <= 12:
+            if len(_NUMBERS) >= _NUMBERS_MAX:
+                _NUMBERS.clear()
+            _NUMBERS[text] = v
+        return v
+    return _parse_number(text, False)
+
+
+def _parse_number(text: str, integer: bool) -> Value:
     try:
         if integer:
             return int(text)
@@ -779,7 +797,7 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
 
 def _side(cells: tuple[Cell, ...], out: dict[Cell, CellResult]) -> float | None:
     """The sum of one side of an equation, None if a term is unknown."""
-    total: float = 0.0
+    total: float | int = 0  # int sums of int cells: no float object per term
     for c in cells:
         r = out.get(c)
         if r is None or r.value is None:

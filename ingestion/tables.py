@@ -18,7 +18,7 @@ from .codes import (
     T4_ROWS,
     t3_rows_for,
 )
-from .identities import Equation, equations, row_local
+from .identities import Cell, Equation, cell, equations, row_cells, row_local
 from .solve import Reading, Slot, Solved, build_readings, solve
 from .tokens import BLANK, LABEL, NUMBER, Token
 
@@ -75,17 +75,23 @@ def _runtogether(groups: list[Group]) -> bool:
 def _spacers(groups: list[Group], ncols: int) -> tuple[int, int]:
     """Blank cells that full rows print before their first and after their last number: layout
     spacers (a label column two cells wide, a trailing separator), not values."""
-    leads: list[int] = []
-    trails: list[int] = []
+    lead = trail = -1
     for g in groups:
         vals = g.values
-        if sum(1 for v in vals if v.kind == NUMBER) != ncols:
+        first = last = -1
+        count = 0
+        for i, v in enumerate(vals):
+            if v.kind == NUMBER:
+                count += 1
+                if first < 0:
+                    first = i
+                last = i
+        if count != ncols:
             continue
-        first = next(i for i, v in enumerate(vals) if v.kind == NUMBER)
-        last = max(i for i, v in enumerate(vals) if v.kind == NUMBER)
-        leads.append(first)
-        trails.append(len(vals) - 1 - last)
-    return (min(leads) if leads else 0, min(trails) if trails else 0)
+        t = len(vals) - 1 - last
+        lead = first if lead < 0 else min(lead, first)
+        trail = t if trail < 0 else min(trail, t)
+    return (max(lead, 0), max(trail, 0))
 
 
 @cache
@@ -152,7 +158,7 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
     local = _row_local(template)
     slots: list[Slot] = []
     for code in t3_rows_for(template):
-        cells = [(code, c) for c in T3_COLS]
+        cells = row_cells(code, T3_COLS)
         found_group = rows.get(code)
         if found_group is None:
             slots.append(
@@ -197,6 +203,11 @@ def find_t4(tokens: list[Token], after: int) -> int | None:
     return None
 
 
+@cache
+def _t4_cells() -> list[Cell]:
+    return [cell(p, c) for p in T4_ROWS for c in T4_COLS]
+
+
 def parse_t4(tokens: list[Token], start: int) -> TableResult:
     values: list[Token] = []
     label_tok = tokens[start]
@@ -227,7 +238,7 @@ def parse_t4(tokens: list[Token], start: int) -> TableResult:
             values.append(t)
     res = TableResult("t4", None, None, end=end)
     res.label_of = {p: label_tok for p in T4_ROWS}
-    cells = [(p, c) for p in T4_ROWS for c in T4_COLS]
+    cells = _t4_cells()
     nums = [v for v in values if v.kind == NUMBER]
     res.runtogether = any(v.glued for v in nums) and len(nums) < len(cells)
     eqs = equations("t4")
@@ -245,15 +256,18 @@ def find_t2(tokens: list[Token], stop: int) -> int | None:
     return None
 
 
-def _measures(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def _measures(text: str) -> tuple[str, ...]:
+    """The 表二 measures a header names, in print order (memoised: headers recur across reports)."""
     found: list[tuple[int, str]] = []
     for code, pat in T2_MEASURE_PATTERNS:
         m = pat.search(text)
         if m and code not in {c for _, c in found}:
             found.append((m.start(), code))
-    return [c for _, c in sorted(found)]
+    return tuple(c for _, c in sorted(found))
 
 
+@lru_cache(maxsize=8192)
 def _item(text: str) -> str | None:
     for code, pat in T2_ITEM_PATTERNS:
         if pat.search(text):
@@ -272,7 +286,7 @@ def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None) -> Ta
         item = _item(text)
         ms = _measures(text)
         if ms and (item is None or len(ms) >= 1 and "信息内容" in text):
-            header = ms
+            header = list(ms)
             header_has_wan = "万元" in text
             seen_measures.update(ms)
             if item is None:

@@ -62,7 +62,9 @@ class Token:
 
 # What one cell scans to, without its position: (kind, text, raw, unit, glued) per token.
 Scanned = tuple[tuple[str, str, str, "str | None", bool], ...]
-_SCAN_CACHE: dict[tuple[str, bool], Scanned] = {}
+# keyed by the cell alone, one dict per script (a (cell, traditional) key cost a tuple and its hash)
+_SCAN_CACHE: dict[str, Scanned] = {}
+_SCAN_CACHE_TRAD: dict[str, Scanned] = {}
 _SCAN_CACHE_MAX = 200_000
 _CACHEABLE_LEN = 80  # table cells and labels repeat across reports; long prose lines do not
 
@@ -70,17 +72,17 @@ _CACHEABLE_LEN = 80  # table cells and labels repeat across reports; long prose 
 def scan(cell: str, traditional: bool) -> Scanned:
     """The tokens of one printed cell (memoised: a corpus prints the same labels and small numbers
     over and over, so most cells are scanned once per process)."""
-    key = (cell, traditional)
-    hit = _SCAN_CACHE.get(key)
+    cache = _SCAN_CACHE_TRAD if traditional else _SCAN_CACHE
+    hit = cache.get(cell)
     if hit is not None:
         return hit
     out: list[tuple[str, str, str, str | None, bool]] = []
     _scan_cell(normalise(cell, traditional), cell, out)
     res = tuple(out)
     if len(cell) <= _CACHEABLE_LEN:
-        if len(_SCAN_CACHE) >= _SCAN_CACHE_MAX:
-            _SCAN_CACHE.clear()
-        _SCAN_CACHE[key] = res
+        if len(cache) >= _SCAN_CACHE_MAX:
+            cache.clear()
+        cache[cell] = res
     return res
 
 
@@ -140,13 +142,13 @@ def tokenize(doc: Document, traditional: bool, start: int = 0, stop: int | None 
     """Tokens of ``doc.lines[start:stop]``. Blank cells before a line's first label are dropped:
     they are the empty label column of a merged row header, not values."""
     out: list[Token] = []
-    cache = _SCAN_CACHE
+    cache = _SCAN_CACHE_TRAD if traditional else _SCAN_CACHE
     for line in doc.lines[start:stop]:
         ln, page = line.line, line.page
         line_tokens: list[Token] = []
         last_label = -1
         for cell in line.cells:
-            scanned = cache.get((cell, traditional))
+            scanned = cache.get(cell)
             for kind, text, raw, unit, glued in scanned if scanned is not None else scan(cell, traditional):
                 if kind == LABEL:
                     last_label = len(line_tokens)
