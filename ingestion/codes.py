@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 # --- 表三 columns (applicant types), in printed order -------------------------------------------
-T3_COLS: tuple[str, ...] = (
+T3_COLS: Final[tuple[str, ...]] = (
     "natural_person",
     "commercial_enterprise",
     "research_institution",
@@ -29,7 +30,7 @@ T3_COL_LABELS: dict[str, str] = {
     "other_org": "其他",
     "total": "总计",
 }
-T3_APPLICANT_COLS = T3_COLS[:-1]
+T3_APPLICANT_COLS: Final = T3_COLS[:-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ def _p(expr: str) -> re.Pattern[str]:
 
 
 # Patterns see normalised label text: simplified, half-width punctuation, spaces removed.
-T3_ROWS: tuple[RowDef, ...] = (
+T3_ROWS: Final[tuple[RowDef, ...]] = (
     RowDef("new_received", "一、本年新收政府信息公开申请数量", _p(r"本年新收")),
     RowDef("carried_over", "二、上年结转政府信息公开申请数量", _p(r"上年结转")),
     RowDef("granted", "（一）予以公开", _p(r"予以公开"), True, "granted"),
@@ -113,7 +114,7 @@ T3_ROWS: tuple[RowDef, ...] = (
     RowDef("outcome_total", "（七）总计", _p(r"\(七\)总计|七[)、]总计|^总计$")),
     RowDef("carried_forward", "四、结转下年度继续办理", _p(r"结转下年度")),
 )
-T3_ROW_INDEX: dict[str, int] = {r.code: i for i, r in enumerate(T3_ROWS)}
+T3_ROW_INDEX: Final[dict[str, int]] = {r.code: i for i, r in enumerate(T3_ROWS)}
 T3_ROW_BY_CODE: dict[str, RowDef] = {r.code: r for r in T3_ROWS}
 T3_LEAVES_2019: tuple[str, ...] = tuple(r.code for r in T3_ROWS if r.leaf and r.template != "2021")
 T3_LEAVES_2021: tuple[str, ...] = tuple(r.code for r in T3_ROWS if r.leaf and r.template != "2019")
@@ -137,13 +138,13 @@ def t3_leaves_for(template: str) -> tuple[str, ...]:
 
 
 # --- 表四 -------------------------------------------------------------------------------------------
-T4_ROWS: tuple[str, ...] = ("administrative_review", "litigation_direct", "litigation_after_review")
+T4_ROWS: Final[tuple[str, ...]] = ("administrative_review", "litigation_direct", "litigation_after_review")
 T4_ROW_LABELS: dict[str, str] = {
     "administrative_review": "行政复议",
     "litigation_direct": "行政诉讼·未经复议直接起诉",
     "litigation_after_review": "行政诉讼·复议后起诉",
 }
-T4_COLS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
+T4_COLS: Final[tuple[str, ...]] = ("upheld", "corrected", "other", "pending", "total")
 T4_COL_LABELS: dict[str, str] = {
     "upheld": "结果维持",
     "corrected": "结果纠正",
@@ -164,7 +165,7 @@ T2_ITEMS: dict[str, str] = {
     "centralized_procurement": "政府集中采购",
 }
 # Order matters: the first pattern that matches an item label wins.
-T2_ITEM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+T2_ITEM_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("normative_documents", _p(r"规范性文件")),
     ("rules", _p(r"^规章$|^规章[^制]|规章$")),
     ("other_management_services", _p(r"其他对外管理服务")),
@@ -187,7 +188,7 @@ T2_MEASURES: dict[str, str] = {
     "amount_10k_yuan": "金额（万元）",
     "projects": "采购项目数量",
 }
-T2_MEASURE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+T2_MEASURE_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("newly_made", _p(r"新制作")),
     ("newly_published", _p(r"新公开")),
     ("total_published", _p(r"公开总数")),
@@ -218,10 +219,10 @@ T2_MEASURES_2021: dict[str, tuple[str, ...]] = {
     "administrative_coercion": ("decisions",),
     "administrative_fees": ("amount_10k_yuan",),
 }
-T2_MEASURES_BY_TEMPLATE = {"2019": T2_MEASURES_2019, "2021": T2_MEASURES_2021}
+T2_MEASURES_BY_TEMPLATE: Final = {"2019": T2_MEASURES_2019, "2021": T2_MEASURES_2021}
 # 本年增/减 may be negative; every other 表二 count is non-negative (I5).
-T2_SIGNED_MEASURES = frozenset({"items_change"})
-T2_DECIMAL_MEASURES = frozenset({"amount_10k_yuan"})
+T2_SIGNED_MEASURES: Final = frozenset({"items_change"})
+T2_DECIMAL_MEASURES: Final = frozenset({"amount_10k_yuan"})
 
 TABLES = ("t2", "t3", "t4")
 TABLE_LABELS = {

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 from .codes import T3_APPLICANT_COLS, T3_COLS, T4_COLS, T4_ROWS, t3_leaves_for
 
-Cell = tuple[str, str]
+# variable length on purpose: mypyc keeps such a tuple boxed, so an interned cell stays the same object
+# (a tuple[str, str] would be unboxed and rebuilt at every dict lookup)
+Cell = tuple[str, ...]
 
 # One tuple object per cell address: equations, slots and the emit order share them, so a lookup of
 # one in a dict keyed by another compares by identity, not string by string.
-_INTERNED: dict[Cell, Cell] = {}
+_INTERNED: Final[dict[Cell, Cell]] = {}
 
 
 def cell(row: str, col: str) -> Cell:

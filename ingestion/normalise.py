@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 import opencc
 
@@ -33,11 +34,11 @@ _FOLD.update(
 # (APP) or (2020) are left alone.
 # The search starts at the literal "(" (sre skips to it fast); the character before it is checked in
 # Python: a look-behind would be tried at every position of the text (7× slower on a report's head).
-_PINYIN_GLOSS = re.compile(r"\(([a-zü\u00e0-\u00fc\u0100-\u01dc\u0300-\u036f]{1,7})\)")
+_PINYIN_GLOSS: Final = re.compile(r"\(([a-zü\u00e0-\u00fc\u0100-\u01dc\u0300-\u036f]{1,7})\)")
 
 # A few dozen characters that exist only in traditional script and are common in these reports;
 # finding one is enough to run OpenCC over the document.
-_TRADITIONAL_HINT = re.compile(
+_TRADITIONAL_HINT: Final = re.compile(
     "[們與報開關發這為數實處問時書條項辦務機資總計結轉訊請況規範許強製費購審權護內檢"
     "執紀錄詢複訴議維糾剩並從當應衛證劃經濟層確認舉訪類補該變產價標準責會區縣鎮蘇廣東陽]"
 )
@@ -72,8 +73,8 @@ def strip_pinyin_glosses(text: str) -> str:
 
 # the characters _FOLD changes (it maps 。 and — to themselves); each maps to a character outside
 # this set, so they can be replaced one after another in any order
-_FOLD_CHAR = re.compile("[\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]")
-_FOLD_STR: dict[str, str] = {chr(k): chr(v) if v is not None else "" for k, v in _FOLD.items()}
+_FOLD_CHAR: Final = re.compile("[\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]")
+_FOLD_STR: Final[dict[str, str]] = {chr(k): chr(v) if v is not None else "" for k, v in _FOLD.items()}
 
 
 def fold_width(text: str) -> str:
@@ -98,7 +99,7 @@ def normalise(text: str, traditional: bool = False) -> str:
     return text
 
 
-_SPACES = re.compile(r"\s+")
+_SPACES: Final = re.compile(r"\s+")
 
 
 def compact(text: str) -> str:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from . import PARSER_VERSION
 from .codes import T2_DECIMAL_MEASURES, T3_COLS, T4_COLS, T4_ROWS, t3_rows_for
-from .identities import cell, equations
+from .identities import Cell, cell, equations
 from .meta import find_agency, find_prose_figures, find_year, looks_like_report
 from .normalise import compact, looks_traditional, normalise
 from .read import Document, ReadError, read_bytes
@@ -93,7 +92,7 @@ class CellOut(NamedTuple):
         return d
 
 
-_STATUS_COLUMN = CellOut._fields.index("status")
+_STATUS_COLUMN: Final = CellOut._fields.index("status")
 
 
 def _no_cells() -> list[list[Any]]:
@@ -129,8 +128,8 @@ class ParseResult:
         self.columns = _no_cells()
 
     def counts(self) -> dict[str, int]:
-        n = Counter(self.columns[_STATUS_COLUMN])  # one pass in C
-        return {k: n.get(k, 0) for k in ("printed", "blank", "inferred", "ambiguous")}
+        statuses = self.columns[_STATUS_COLUMN]
+        return {k: statuses.count(k) for k in ("printed", "blank", "inferred", "ambiguous")}
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -187,7 +186,7 @@ def parse_bytes(data: bytes, source: str = "") -> ParseResult:
     return res
 
 
-_TRADITIONAL_ONLY = "們與報開關發這為數實處問時書條項辦務機"
+_TRADITIONAL_ONLY: Final = "們與報開關發這為數實處問時書條項辦務機"
 
 
 def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
@@ -263,19 +262,19 @@ def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
     for tr in found.values():
         _emit(res, tr, last)
     _check_identities(res, found)
-    counts = res.counts()
-    res.status = "ok" if (len(found) == 3 and counts["ambiguous"] == 0) else "partial"
+    ambiguous = "ambiguous" in res.columns[_STATUS_COLUMN]
+    res.status = "ok" if (len(found) == 3 and not ambiguous) else "partial"
 
 
 @cache
-def _cell_order(table: str, template: str) -> list[tuple[str, str]]:
+def _cell_order(table: str, template: str) -> list[Cell]:
     """表三/表四 cells in the template's row and column order (the order cells are emitted in)."""
     if table == "t3":
         return [cell(r, c) for r in t3_rows_for(template) for c in T3_COLS]
     return [cell(r, c) for r in T4_ROWS for c in T4_COLS]
 
 
-_TABLE_ZH = {"t2": "表二 主动公开", "t3": "表三 依申请", "t4": "表四 复议诉讼"}
+_TABLE_ZH: Final = {"t2": "表二 主动公开", "t3": "表三 依申请", "t4": "表四 复议诉讼"}
 
 
 def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
@@ -328,7 +327,7 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
                 table,
             )
         )
-    tainted: set[tuple[str, str]] = set()
+    tainted: set[Cell] = set()
     if cut_token is not None and table in ("t3", "t4"):
         # the last number may be cut short; a value an identity derived with it is as unsure
         cut_cells = {k for k, cr in tr.solved.cells.items() if cr.token is cut_token and cr.value is not None}

@@ -11,7 +11,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 
 class ReadError(Exception):
@@ -88,7 +88,7 @@ def decode(data: bytes) -> tuple[str, str]:
     raise ReadError(f"not UTF-8 nor GB18030 text (invalid byte at offset {utf8_at})")
 
 
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_MD_RULE: Final = re.compile(r"^\s*\|?\s*:?-{3,}")
 
 
 def split_text_line(raw: str) -> list[str]:
@@ -123,10 +123,10 @@ def read_text(text: str) -> list[Line]:
     return out
 
 
-_MD_RULE_CHARS = frozenset("|-: ")
+_MD_RULE_CHARS: Final = frozenset("|-: ")
 
 
-_BLOCK_TAGS = frozenset(
+_BLOCK_TAGS: Final = frozenset(
     [
         "p",
         "div",
@@ -169,7 +169,7 @@ def _cell_text(el: Any) -> str:
     return "".join(el.itertext()).strip()
 
 
-_NUMBER_LIKE = re.compile(r"-?\d+(?:\.\d+)?(?:万元|元)?")
+_NUMBER_LIKE: Final = re.compile(r"-?\d+(?:\.\d+)?(?:万元|元)?")
 
 
 def _is_number_like(text: str) -> bool:

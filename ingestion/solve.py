@@ -24,15 +24,16 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Final
 
 from .identities import Cell, Equation
 from .tokens import BLANK, NUMBER, Token
 
 Value = float | int | None
 
-MAX_SPLITS = 20_000  # readings of one slot; beyond this the slot is ambiguous
-MAX_NODES = 200_000  # search nodes for one table
-MAX_SOLUTIONS = 256
+MAX_SPLITS: Final = 20_000  # readings of one slot; beyond this the slot is ambiguous
+MAX_NODES: Final = 200_000  # search nodes for one table
+MAX_SOLUTIONS: Final = 256
 
 
 @dataclass(slots=True)
@@ -118,8 +119,8 @@ class CellResult:
         self.candidates = candidates
 
 
-_NUMBERS: dict[str, Value] = {}  # integer readings of short printed numbers (most recur)
-_NUMBERS_MAX = 100_000
+_NUMBERS: Final[dict[str, Value]] = {}  # integer readings of short printed numbers (most recur)
+_NUMBERS_MAX: Final = 100_000
 
 
 def parse_number(text: str, integer: bool) -> Value:
@@ -845,7 +846,7 @@ def _distrust_in_broken_table(
         )
 
 
-_MAX_STATES = 50_000
+_MAX_STATES: Final = 50_000
 
 
 def _equation_unsatisfiable(e: Equation, sub: list[Slot], fixed: dict[Cell, Value]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import Final
 
 from .codes import (
     T2_ITEM_PATTERNS,
@@ -46,7 +47,7 @@ class TableResult:
     template: str | None
     solved: Solved | None
     label_of: dict[str, Token] = field(default_factory=dict)  # row → its printed label token
-    units: dict[tuple[str, str], str] = field(default_factory=dict)  # 表二 amount cells → unit
+    units: dict[Cell, str] = field(default_factory=dict)  # 表二 amount cells → unit
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (severity, row, message)
     runtogether: bool = False
     end: int = 0
@@ -99,8 +100,8 @@ def _row_local(template: str) -> dict[str, list[Equation]]:
     return row_local(equations("t3", template))
 
 
-_T3_STOP = re.compile(r"行政复议|行政诉讼|存在的主要问题|^五、")
-_FIRST_LEAF = T3_ROW_INDEX["granted"]
+_T3_STOP: Final = re.compile(r"行政复议|行政诉讼|存在的主要问题|^五、")
+_FIRST_LEAF: Final = T3_ROW_INDEX["granted"]
 
 
 @lru_cache(maxsize=65536)
@@ -182,7 +183,7 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
     return res
 
 
-_T4_HEADER = re.compile(
+_T4_HEADER: Final = re.compile(
     r"^(?:四、)?(?:政府信息公开)?(?:行政复议|行政法复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结|总计|未经复议直接起诉|复议后起诉|"
     r"驳回申请|驳回起诉|驳回|结果|维持|纠正|其他|尚未|审结|、|情况|[()]|\s)+$"
 )
@@ -326,7 +327,7 @@ def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None) -> Ta
             res.notes.append(("warning", item, f"line {g.labels[0].line}: no measure header for {item}"))
             continue
         res.label_of[item] = g.labels[-1]
-        cells = [(item, m) for m in measures]
+        cells: list[Cell] = [(item, m) for m in measures]
         slot = Slot(item, cells, g.values)
         signed = any(m in T2_SIGNED_MEASURES for m in measures)
         build_readings(slot, False, res.runtogether, signed, [])

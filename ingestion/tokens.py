@@ -10,24 +10,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from .normalise import compact, normalise
 from .read import Document
 
-LABEL, NUMBER, BLANK = "L", "N", "B"
+LABEL: Final = "L"
+NUMBER: Final = "N"
+BLANK: Final = "B"
 
 # What scraped tables print for an empty cell, or for "nothing to report".
-BLANK_MARKS = frozenset(
+BLANK_MARKS: Final = frozenset(
     {"", "-", "--", "—", "——", "–", "/", "\\", "无", "／", "空", "null", "None", "*", "×", "…"}
 )
 
-_PIECE = re.compile(
+_PIECE: Final = re.compile(
     r"(?P<num>(?:-(?=\d))?\d+(?:\.\d+)?)(?P<unit>\s*万元|\s*元)?"
     r"|(?P<ws>\s+)"
     r"|(?P<txt>[^\d\s]+)"
 )
-_ENUM_AFTER = re.compile(r"[.、](?=[\u4e00-\u9fff“\"])")
-_THOUSANDS = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:万元|元)?$")
+_ENUM_AFTER: Final = re.compile(r"[.、](?=[\u4e00-\u9fff“\"])")
+_THOUSANDS: Final = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:万元|元)?$")
 
 
 @dataclass(slots=True)
@@ -63,10 +66,10 @@ class Token:
 # What one cell scans to, without its position: (kind, text, raw, unit, glued) per token.
 Scanned = tuple[tuple[str, str, str, "str | None", bool], ...]
 # keyed by the cell alone, one dict per script (a (cell, traditional) key cost a tuple and its hash)
-_SCAN_CACHE: dict[str, Scanned] = {}
-_SCAN_CACHE_TRAD: dict[str, Scanned] = {}
-_SCAN_CACHE_MAX = 200_000
-_CACHEABLE_LEN = 80  # table cells and labels repeat across reports; long prose lines do not
+_SCAN_CACHE: Final[dict[str, Scanned]] = {}
+_SCAN_CACHE_TRAD: Final[dict[str, Scanned]] = {}
+_SCAN_CACHE_MAX: Final = 200_000
+_CACHEABLE_LEN: Final = 80  # table cells and labels repeat across reports; long prose lines do not
 
 
 def scan(cell: str, traditional: bool) -> Scanned:

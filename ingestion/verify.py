@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .identities import equations, violations
+from .identities import Cell, equations, violations
 from .parse import ParseResult, parse_file
 
 
@@ -79,7 +79,7 @@ def _consistent_reading(res: ParseResult, wrong: list[tuple[str, str, str]]) -> 
     if any(cells[k].status != "inferred" for k in wrong):
         return False
     for table in ("t3", "t4"):
-        vals = {(c.row, c.col): c.value for c in res.cells if c.table == table}
+        vals: dict[Cell, float | None] = {(c.row, c.col): c.value for c in res.cells if c.table == table}
         if any(v is None for v in vals.values()):
             return False
         tmpl = res.templates.get("t3") or "2021"
