@@ -439,7 +439,8 @@ def _check_identities(res: ParseResult, found: dict[str, TableResult]) -> None:
             )
         for k, cr in tr.solved.cells.items():
             v = cr.value
-            if v is not None and (v < 0 or v != int(v)):
+            # an int is whole; a float is checked with is_integer (int(v) was a generic call per cell)
+            if v is not None and (v < 0 or (isinstance(v, float) and not v.is_integer())):
                 res.issues.append(
                     Issue(
                         "warning",

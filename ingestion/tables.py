@@ -102,12 +102,16 @@ def _row_local(template: str) -> dict[str, list[Equation]]:
 
 _T3_STOP: Final = re.compile(r"行政复议|行政诉讼|存在的主要问题|^五、")
 _FIRST_LEAF: Final = T3_ROW_INDEX["granted"]
+_LAST_ROW: Final = T3_ROW_INDEX["carried_forward"]
 
 
 @lru_cache(maxsize=65536)
 def _t3_row_match(text: str, current: int) -> int:
     """Index of the 表三 row a label names, after row ``current`` (the last pattern that matches
-    wins); -1 if none. Memoised: the same labels recur in every report."""
+    wins); -1 if none; -2 if the label ends the table (a heading after it). Memoised: the same
+    labels recur in every report."""
+    if current >= 0 and _T3_STOP.search(text) and "本年" not in text:
+        return -2
     match = -1
     for k in range(current + 1, len(T3_ROWS)):
         rd = T3_ROWS[k]
@@ -132,13 +136,14 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
     stop = len(tokens)
     unmatched: list[Group] = []
     for g in groups_from(tokens, start, len(tokens)):
-        text = g.text
-        if current >= T3_ROW_INDEX["carried_forward"] or (
-            current >= 0 and _T3_STOP.search(text) and "本年" not in text
-        ):
+        if current >= _LAST_ROW:
             stop = g.first
             break
+        text = g.text
         match = _t3_row_match(text, current)
+        if match == -2:
+            stop = g.first
+            break
         if match < 0:
             if any(v.kind == NUMBER for v in g.values):
                 unmatched.append(g)
