@@ -582,7 +582,7 @@ def _search(
     """Every combination of readings of the ``multi`` slots under which no equation is surely broken
     (up to MAX_SOLUTIONS, within MAX_NODES); returns the solutions and the nodes visited."""
     search = _Search(multi, eqs, fixed)
-    search.rec(0, {})
+    search.rec(0)
     return search.solutions, search.nodes
 
 
@@ -591,15 +591,21 @@ class _Search:
     cycles that only the garbage collector frees).
 
     Each equation keeps running sums of its known cells and counts of its unknown ones, so choosing a
-    reading updates and tests only the equations that touch its slot, in O(1) each."""
+    reading updates and tests only the equations that touch its slot, in O(1) each. Only equations
+    with a cell in a searched slot are kept: the others never change and are never tested."""
 
     def __init__(self, multi: list[Slot], eqs: Sequence[Equation], fixed: dict[Cell, Value]) -> None:
         self.multi = multi
         self.solutions: list[dict[str, int]] = []
         self.nodes = 0
-        eq_list = list(eqs)
-        self.lsum = [0.0] * len(eq_list)
-        self.rsum = [0.0] * len(eq_list)
+        self.choice = [0] * len(multi)
+        searched: set[Cell] = set()
+        for s in multi:
+            searched.update(s.cells)
+        eq_list = [e for e in eqs if not searched.isdisjoint(e.lhs) or not searched.isdisjoint(e.rhs)]
+        # sums start as int 0: the counts of 表三/表四 are ints, and int sums of them need no float object
+        self.lsum: list[float | int] = [0] * len(eq_list)
+        self.rsum: list[float | int] = [0] * len(eq_list)
         self.lunk = [0] * len(eq_list)
         self.runk = [0] * len(eq_list)
         where: dict[Cell, list[tuple[int, bool]]] = {}  # cell -> (equation, on the left side)
@@ -616,24 +622,25 @@ class _Search:
                         self.lsum[ei] += v
                     else:
                         self.rsum[ei] += v
-                    where.setdefault(c, []).append((ei, side_left))
+                    if c in searched:
+                        where.setdefault(c, []).append((ei, side_left))
         self.incidence = [[where.get(c, []) for c in s.cells] for s in multi]
         self.touched = [sorted({ei for inc in incs for ei, _ in inc}) for incs in self.incidence]
         # each reading's effect on the equations it touches, summed once (on first visit): choosing
         # or undoing it is then one update per equation instead of one per cell and equation
-        self.effects: list[list[list[tuple[int, float, int, float, int]] | None]] = [
+        self.effects: list[list[list[tuple[int, float | int, int, float | int, int]] | None]] = [
             [None] * len(s.readings) for s in multi
         ]
 
-    def effect(self, i: int, k: int) -> list[tuple[int, float, int, float, int]]:
-        acc: dict[int, list[float]] = {}
+    def effect(self, i: int, k: int) -> list[tuple[int, float | int, int, float | int, int]]:
+        acc: dict[int, list[float | int]] = {}
         for inc, v in zip(self.incidence[i], self.multi[i].readings[k].values):
             if v is None:
                 continue
             for ei, side_left in inc:
                 a = acc.get(ei)
                 if a is None:
-                    a = acc[ei] = [0.0, 0, 0.0, 0]
+                    a = acc[ei] = [0, 0, 0, 0]
                 if side_left:
                     a[0] += v
                     a[1] += 1
@@ -644,20 +651,23 @@ class _Search:
         self.effects[i][k] = eff
         return eff
 
-    def rec(self, i: int, chosen: dict[str, int]) -> bool:
+    def rec(self, i: int) -> bool:
         if len(self.solutions) >= MAX_SOLUTIONS:
             return False
         if i == len(self.multi):
-            self.solutions.append(dict(chosen))
+            self.solutions.append({s.key: k for s, k in zip(self.multi, self.choice)})
             return True
         s = self.multi[i]
         check = self.touched[i]
         lsum, rsum, lunk, runk = self.lsum, self.rsum, self.lunk, self.runk
+        effects = self.effects[i]
         for k in range(len(s.readings)):
             self.nodes += 1
             if self.nodes > MAX_NODES:
                 return False
-            eff = self.effects[i][k] or self.effect(i, k)
+            eff = effects[k]
+            if eff is None:
+                eff = self.effect(i, k)
             for ei, dls, dlu, drs, dru in eff:
                 lsum[ei] += dls
                 lunk[ei] -= dlu
@@ -676,12 +686,9 @@ class _Search:
                     break
             stop = False
             if ok:
-                chosen[s.key] = k
-                if not self.rec(i + 1, chosen) and (
-                    self.nodes > MAX_NODES or len(self.solutions) >= MAX_SOLUTIONS
-                ):
+                self.choice[i] = k
+                if not self.rec(i + 1) and (self.nodes > MAX_NODES or len(self.solutions) >= MAX_SOLUTIONS):
                     stop = True
-                del chosen[s.key]
             for ei, dls, dlu, drs, dru in eff:
                 lsum[ei] -= dls
                 lunk[ei] += dlu
