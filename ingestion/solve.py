@@ -590,7 +590,7 @@ class _Search:
     """The state of one :func:`_search` (an object, not closures: recursive closures are reference
     cycles that only the garbage collector frees).
 
-    Each equation keeps running sums of its known cells and counts of its unknown ones, so choosing a
+    Each equation keeps the difference of its known sides and counts of its unknown cells, so choosing a
     reading updates and tests only the equations that touch its slot, in O(1) each. Only equations
     with a cell in a searched slot are kept: the others never change and are never tested."""
 
@@ -603,9 +603,9 @@ class _Search:
         for s in multi:
             searched.update(s.cells)
         eq_list = [e for e in eqs if not searched.isdisjoint(e.lhs) or not searched.isdisjoint(e.rhs)]
-        # sums start as int 0: the counts of 表三/表四 are ints, and int sums of them need no float object
-        self.lsum: list[float | int] = [0] * len(eq_list)
-        self.rsum: list[float | int] = [0] * len(eq_list)
+        # per equation: (known lhs) − (known rhs), and the unknown cells of each side. The sums start
+        # as int 0: the counts of 表三/表四 are ints, and int sums of them need no float object
+        self.diff: list[float | int] = [0] * len(eq_list)
         self.lunk = [0] * len(eq_list)
         self.runk = [0] * len(eq_list)
         where: dict[Cell, list[tuple[int, bool]]] = {}  # cell -> (equation, on the left side)
@@ -619,20 +619,21 @@ class _Search:
                         else:
                             self.runk[ei] += 1
                     elif side_left:
-                        self.lsum[ei] += v
+                        self.diff[ei] += v
                     else:
-                        self.rsum[ei] += v
+                        self.diff[ei] -= v
                     if c in searched:
                         where.setdefault(c, []).append((ei, side_left))
         self.incidence = [[where.get(c, []) for c in s.cells] for s in multi]
         self.touched = [sorted({ei for inc in incs for ei, _ in inc}) for incs in self.incidence]
         # each reading's effect on the equations it touches, summed once (on first visit): choosing
         # or undoing it is then one update per equation instead of one per cell and equation
-        self.effects: list[list[list[tuple[int, float | int, int, float | int, int]] | None]] = [
+        self.effects: list[list[list[tuple[int, float | int, int, int]] | None]] = [
             [None] * len(s.readings) for s in multi
         ]
 
-    def effect(self, i: int, k: int) -> list[tuple[int, float | int, int, float | int, int]]:
+    def effect(self, i: int, k: int) -> list[tuple[int, float | int, int, int]]:
+        """(equation, change of lhs − rhs, lhs cells it makes known, rhs cells it makes known)."""
         acc: dict[int, list[float | int]] = {}
         for inc, v in zip(self.incidence[i], self.multi[i].readings[k].values):
             if v is None:
@@ -640,14 +641,14 @@ class _Search:
             for ei, side_left in inc:
                 a = acc.get(ei)
                 if a is None:
-                    a = acc[ei] = [0, 0, 0, 0]
+                    a = acc[ei] = [0, 0, 0]
                 if side_left:
                     a[0] += v
                     a[1] += 1
                 else:
-                    a[2] += v
-                    a[3] += 1
-        eff = [(ei, a[0], int(a[1]), a[2], int(a[3])) for ei, a in acc.items()]
+                    a[0] -= v
+                    a[2] += 1
+        eff = [(ei, a[0], int(a[1]), int(a[2])) for ei, a in acc.items()]
         self.effects[i][k] = eff
         return eff
 
@@ -659,7 +660,7 @@ class _Search:
             return True
         s = self.multi[i]
         check = self.touched[i]
-        lsum, rsum, lunk, runk = self.lsum, self.rsum, self.lunk, self.runk
+        diff, lunk, runk = self.diff, self.lunk, self.runk
         effects = self.effects[i]
         for k in range(len(s.readings)):
             self.nodes += 1
@@ -668,20 +669,20 @@ class _Search:
             eff = effects[k]
             if eff is None:
                 eff = self.effect(i, k)
-            for ei, dls, dlu, drs, dru in eff:
-                lsum[ei] += dls
+            for ei, dd, dlu, dru in eff:
+                diff[ei] += dd
                 lunk[ei] -= dlu
-                rsum[ei] += drs
                 runk[ei] -= dru
-            # as _holds: an equation is broken only when surely broken (values are non-negative)
+            # as _holds: an equation is broken only when surely broken (values are non-negative):
+            # all known and unequal, or one side known and smaller than the other's known part
             ok = True
             for ei in check:
                 lu, ru = lunk[ei], runk[ei]
                 if not lu:
-                    if (rsum[ei] != lsum[ei]) if not ru else (rsum[ei] > lsum[ei]):
+                    if (diff[ei] != 0) if not ru else (diff[ei] < 0):
                         ok = False
                         break
-                elif not ru and lsum[ei] > rsum[ei]:
+                elif not ru and diff[ei] > 0:
                     ok = False
                     break
             stop = False
@@ -689,10 +690,9 @@ class _Search:
                 self.choice[i] = k
                 if not self.rec(i + 1) and (self.nodes > MAX_NODES or len(self.solutions) >= MAX_SOLUTIONS):
                     stop = True
-            for ei, dls, dlu, drs, dru in eff:
-                lsum[ei] -= dls
+            for ei, dd, dlu, dru in eff:
+                diff[ei] -= dd
                 lunk[ei] += dlu
-                rsum[ei] -= drs
                 runk[ei] += dru
             if stop:
                 return False
