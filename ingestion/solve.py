@@ -411,16 +411,19 @@ def build_readings(
     local = _local_index(slot.cells, local_eqs)
     readings = []
     seen: dict[tuple[Value, ...], int] = {}
-    raw_values: list[set[str | None]] = [set() for _ in range(n)]
-    for pos in itertools.combinations(range(n), len(nums)):
-        for p, t in zip(pos, nums):
-            raw_values[p].add(t.text)
-        for p in set(range(n)) - set(pos):
-            raw_values[p].add(None)
+    m = len(nums)
+    printed = [parse_number(t.text, integer) for t in nums]
+    printed_status = ["printed" if v is not None else "blank" for v in printed]
+    for pos in itertools.combinations(range(n), m):
+        values: list[Value] = [None] * n
+        status = ["missing"] * n
         tok_at: list[Token | None] = [None] * n
-        for p, t in zip(pos, nums):
-            tok_at[p] = t
-        r = _from_positions(tok_at, "missing", integer)
+        for j in range(m):
+            p = pos[j]
+            values[p] = printed[j]
+            status[p] = printed_status[j]
+            tok_at[p] = nums[j]
+        r = Reading(values, status, tok_at, [None] * n)
         if not _fill_local(r, local, integer):
             continue
         if not all(_holds(lhs, rhs, r.values) for lhs, rhs, _ in local):
@@ -433,7 +436,9 @@ def build_readings(
             continue
         seen[key] = len(readings)
         readings.append(r)
-    slot.placed = {i for i in range(n) if len(raw_values[i]) > 1}
+    # every position can stay empty (fewer numbers than cells) and take a printed number, so the
+    # print alone fixes none of them once one number is printed
+    slot.placed = set(range(n)) if m else set()
     slot.readings = readings
     if not readings and local_eqs:
         # every placement of the printed numbers breaks the row's own identity
