@@ -184,16 +184,13 @@ def _table_lines(table: Any) -> list[Line]:
     for tr in table.iter("tr"):
         # skip rows of nested tables: they are read when their own table is met
         parent = tr.getparent()
-        while parent is not None and parent.tag not in ("table",):
+        while parent is not None and parent is not table and parent.tag != "table":
             parent = parent.getparent()
         if parent is not table:
             continue
         placed: list[tuple[int, str]] = []
         col = 0
-        for td in tr:
-            tag = td.tag
-            if tag != "td" and tag != "th":
-                continue
+        for td in tr.iterchildren("td", "th"):  # the cells, without a tag read per child
             while col in pending:
                 left, text = pending[col]
                 if _is_number_like(text):
@@ -206,7 +203,9 @@ def _table_lines(table: Any) -> list[Line]:
             # most cells hold bare text: read it without walking a subtree
             text = (td.text or "").strip() if len(td) == 0 else _cell_text(td)
             colspan = rowspan = 1
-            cs, rs = td.get("colspan"), td.get("rowspan")
+            cs = rs = None
+            if td.keys():  # one call for the common cell without attributes
+                cs, rs = td.get("colspan"), td.get("rowspan")
             if cs is not None or rs is not None:
                 try:
                     colspan = max(1, int(cs or 1))
