@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
@@ -274,6 +275,13 @@ def _cell_order(table: str, template: str) -> list[Cell]:
     return [cell(r, c) for r in T4_ROWS for c in T4_COLS]
 
 
+@cache
+def _order_columns(table: str, template: str) -> tuple[list[str], list[str]]:
+    """The row and column codes of :func:`_cell_order`, as two lists."""
+    order = _cell_order(table, template)
+    return [r for r, _ in order], [c for _, c in order]
+
+
 _TABLE_ZH: Final = {"t2": "表二 主动公开", "t3": "表三 依申请", "t4": "表四 复议诉讼"}
 
 
@@ -340,6 +348,14 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
                 )
     (c_table, c_row, c_col, c_value, c_text, c_status, c_rule, c_unit, c_line, c_page) = res.columns
     units = tr.units
+    is_t2 = table == "t2"
+    if not is_t2:  # 表三/表四: table, row and column follow the template's order; no unit
+        rows, cols = _order_columns(table, tr.template or "2021")
+        c_table.extend(repeat(table, len(rows)))
+        c_row.extend(rows)
+        c_col.extend(cols)
+        c_unit.extend(repeat(None, len(rows)))
+    label_of = tr.label_of
     for cell_key, cr in items:
         row, col = cell_key
         if tainted and cell_key in tainted:
@@ -356,20 +372,23 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
             )
             cr = type(cr)(None, "ambiguous", cr.token, None, (cr.value,) if cr.value is not None else ())
         tok = cr.token
-        label = tr.label_of.get(row)
         value = cr.value
-        text = tok.raw if tok is not None else None
         unit = units.get(cell_key) if units else None
-        if table == "t2" and col in T2_DECIMAL_MEASURES and value is not None and tok is not None:
-            if tok.unit == "元":
-                value = value / 10000
-                unit = "万元"
-            elif tok.unit == "万元":
-                unit = "万元"
-        line = tok.line if tok is not None else (label.line if label is not None else None)
-        page = tok.page if tok is not None else (label.page if label is not None else None)
-        if cr.status == "blank" and tok is None:
+        text: str | None
+        line: int | None
+        page: int | None
+        if tok is not None:
+            text, line, page = tok.raw, tok.line, tok.page
+            if is_t2 and col in T2_DECIMAL_MEASURES and value is not None:
+                if tok.unit == "元":
+                    value = value / 10000
+                    unit = "万元"
+                elif tok.unit == "万元":
+                    unit = "万元"
+        else:
             text = None
+            label = label_of.get(row)
+            line, page = (label.line, label.page) if label is not None else (None, None)
         if cut_token is not None and tok is cut_token and value is not None:
             res.issues.append(
                 Issue(
@@ -384,14 +403,15 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
             )
             cr = type(cr)(None, "ambiguous", tok, None, (value,))
             value = None
-        c_table.append(table)
-        c_row.append(row)
-        c_col.append(col)
+        if is_t2:
+            c_table.append(table)
+            c_row.append(row)
+            c_col.append(col)
+            c_unit.append(unit)
         c_value.append(value)
         c_text.append(text)
         c_status.append(cr.status)
         c_rule.append(cr.rule)
-        c_unit.append(unit)
         c_line.append(line)
         c_page.append(page)
         if cr.status == "ambiguous":

@@ -800,7 +800,13 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
     consistent = bool(solutions) or not multi
     _propagate(out, eqs, integer)
     unsat += [(i, s.key) for s in slots for i in s.unsat]
-    broken = _broken(out, eqs)  # the one evaluation of every equation on the decided cells
+    # the one evaluation of every equation on the decided cells: by position in the slots' cells
+    # (``out`` holds them in that order), not by a dict lookup per term
+    at = _eq_positions(tuple(eqs), tuple(tuple(s.cells) for s in slots)) if eqs else None
+    if at is not None and len(out) == len(at[0]):
+        broken = _broken_at([r.value for r in out.values()], at[1])
+    else:
+        broken = _broken(out, eqs)
     broken, contradicted = _distrust_contradicted(out, broken, notes)
     if all(s.exhaustive for s in slots):  # otherwise a vanished blank may explain the contradiction
         unsat += contradicted
@@ -817,6 +823,53 @@ def _side(cells: tuple[Cell, ...], out: dict[Cell, CellResult]) -> float | None:
             return None
         total += r.value
     return total
+
+
+EqAt = tuple[Equation, tuple[int, ...], tuple[int, ...]]
+
+
+@lru_cache(maxsize=1024)
+def _eq_positions(
+    eqs: tuple[Equation, ...], layout: tuple[tuple[Cell, ...], ...]
+) -> tuple[dict[Cell, int], tuple[EqAt, ...]] | None:
+    """Each equation's cells by position in the slots' cells, in slot order (memoised per table
+    layout); None when a cell repeats or an equation has a cell outside the slots."""
+    index: dict[Cell, int] = {}
+    for cells in layout:
+        for c in cells:
+            if c in index:
+                return None
+            index[c] = len(index)
+    out: list[EqAt] = []
+    for e in eqs:
+        if any(c not in index for c in e.lhs) or any(c not in index for c in e.rhs):
+            return None
+        out.append((e, tuple(index[c] for c in e.lhs), tuple(index[c] for c in e.rhs)))
+    return index, tuple(out)
+
+
+def _side_at(at: tuple[int, ...], values: list[Value]) -> float | None:
+    """As :func:`_side`, over values by position."""
+    total: float | int = 0
+    for i in at:
+        v = values[i]
+        if v is None:
+            return None
+        total += v
+    return total
+
+
+def _broken_at(values: list[Value], eqs_at: tuple[EqAt, ...]) -> list[tuple[Equation, float, float]]:
+    """As :func:`_broken`, over the cells' values in slot order."""
+    res: list[tuple[Equation, float, float]] = []
+    for e, lhs, rhs in eqs_at:
+        ls = _side_at(lhs, values)
+        if ls is None:
+            continue
+        rs = _side_at(rhs, values)
+        if rs is not None and ls != rs:
+            res.append((e, ls, rs))
+    return res
 
 
 def _broken(out: dict[Cell, CellResult], eqs: Sequence[Equation]) -> list[tuple[Equation, float, float]]:
