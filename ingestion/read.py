@@ -116,7 +116,12 @@ def read_text(text: str) -> list[Line]:
             continue
         if "-" in s and _MD_RULE.match(raw) and set(s) <= _MD_RULE_CHARS:
             continue
-        if "|" in s or "\t" in raw:
+        if "|" in s:
+            if s.find("|") == len(s) - 1:  # "2 |": one cell per line behind a trailing pipe
+                out.append(Line([s[:-1].strip()], i))
+            else:
+                out.append(Line(split_text_line(raw), i))
+        elif "\t" in raw:
             out.append(Line(split_text_line(raw), i))
         else:  # one cell per line, the commonest shape of a scrape
             out.append(Line([s], i))
