@@ -309,17 +309,25 @@ def build_readings(
         checks = [(lhs, rhs) for lhs, rhs, _ in local]
         readings: list[Reading] = []
         ok: list[Reading] = []
-        run = nums[0].text
-        if local and integer and len(nums) == 1 and run.isascii() and run.isdigit():
-            fitting = _fitting_cuts(run, n, local)
+        runs = [t.text for t in nums]
+        if (
+            local
+            and integer
+            and all(r.isascii() and r.isdigit() for r in runs)
+            # several runs: only fewer than cells, and few enough cuts to need no count (see _fitting_cuts)
+            and (len(nums) == 1 or (len(nums) < n and math.comb(sum(digits) - 1, n - 1) <= MAX_SPLITS))
+        ):
+            fitting = _fitting_cuts(runs, n, local)
             if fitting is not None:
                 slot.note = "digits run together"
                 if isinstance(fitting, str):  # "too many"
                     slot.note = "too many ways to split the digits"
                     slot.readings = []
                 elif fitting:
-                    t = nums[0]
-                    slot.readings = [Reading(list(v), ["printed"] * n, [t] * n, [None] * n) for v in fitting]
+                    slot.readings = [
+                        Reading(list(v), ["printed"] * n, _owners(v, nums, digits), [None] * n)
+                        for v in fitting
+                    ]
                 else:
                     slot.readings = []
                     slot.note = "digits run together and no split satisfies " + "/".join(
@@ -446,12 +454,12 @@ def build_readings(
         slot.note += "; no placement satisfies " + "/".join(slot.unsat)
 
 
-def _fitting_cuts(run: str, n: int, local: list[LocalEq]) -> list[list[int]] | str | None:
-    """The cuts of one digit run into ``n`` numbers (no leading zeros) under which every row-local
-    equation holds, as values, in the order :func:`split_runs` yields cuts: what the general loop keeps
-    of them, without building and testing every cut. "too many" when the run has more than
-    MAX_SPLITS cuts; None when an equation is not a total printed after its parts (the general loop
-    then decides).
+def _fitting_cuts(runs: list[str], n: int, local: list[LocalEq]) -> list[list[int]] | str | None:
+    """The cuts of printed digit runs into ``n`` numbers (no leading zeros, a run boundary always a
+    cell boundary) under which every row-local equation holds, as values, in the order
+    :func:`split_runs` yields cuts: what the general loop keeps of them, without building and
+    testing every cut. "too many" when a single run has more than MAX_SPLITS cuts; None when an
+    equation is not a total printed after its parts (the general loop then decides).
 
     Left to right, a total's digits are forced (the sum of its parts, printed), and a part stops
     growing once its equation's total could no longer fit in the digits left."""
@@ -467,15 +475,53 @@ def _fitting_cuts(run: str, n: int, local: list[LocalEq]) -> list[list[int]] | s
             if part_of[i] >= 0 or total_of[i] >= 0:
                 return None
             part_of[i] = k
-    if math.comb(len(run) - 1, n - 1) > MAX_SPLITS and _count_cuts(run, n) > MAX_SPLITS:
+    run = "".join(runs)
+    if len(runs) == 1 and math.comb(len(run) - 1, n - 1) > MAX_SPLITS and _count_cuts(run, n) > MAX_SPLITS:
         return "too many"
+    # stop[p]: where the run holding digit p ends (a piece starting at p ends there at the latest)
+    stop: list[int] = []
+    for r in runs:
+        stop += [len(stop) + len(r)] * len(r)
     out: list[list[int]] = []
-    _fit_from(run, n, 0, 0, [0] * n, [0] * len(local), total_of, part_of, total_at, out)
+    _fit_from(run, stop, n, 0, 0, [0] * n, [0] * len(local), total_of, part_of, total_at, out)
+    if len(runs) > 1:
+        # split_runs' order: run by run, fewer pieces first, then shorter pieces first
+        out.sort(key=lambda vals: _split_order(vals, runs))
     return out
+
+
+def _split_order(vals: list[int], runs: list[str]) -> list[tuple[int, list[int]]]:
+    """Where a cut comes in split_runs' order: per run, its number of pieces and their lengths."""
+    key: list[tuple[int, list[int]]] = []
+    widths = [len(str(v)) for v in vals]
+    at = 0
+    for r in runs:
+        used = 0
+        pieces: list[int] = []
+        while used < len(r):
+            pieces.append(widths[at])
+            used += widths[at]
+            at += 1
+        key.append((len(pieces), pieces))
+    return key
+
+
+def _owners(vals: list[int], nums: list[Token], digits: list[int]) -> list[Token | None]:
+    """The printed run each number of a cut was read from."""
+    owner: list[Token | None] = []
+    k = used = 0
+    for v in vals:
+        if used >= digits[k]:
+            k += 1
+            used = 0
+        owner.append(nums[k])
+        used += len(str(v))
+    return owner
 
 
 def _fit_from(
     run: str,
+    stop: list[int],
     n: int,
     i: int,
     pos: int,
@@ -491,18 +537,21 @@ def _fit_from(
         if pos == size:
             out.append(list(vals))
         return
+    if pos == size:
+        return
     after = n - i - 1  # cells still to come after this one, one digit at least each
+    limit = stop[pos]  # a piece never runs past the end of its printed run
     k = total_of[i]
     if k >= 0:  # a total: its digits are the sum of its parts
         printed = str(sums[k])
         end = pos + len(printed)
-        if run.startswith(printed, pos) and size - end >= after and (after or end == size):
+        if end <= limit and run.startswith(printed, pos) and size - end >= after and (after or end == size):
             vals[i] = sums[k]
-            _fit_from(run, n, i + 1, end, vals, sums, total_of, part_of, total_at, out)
+            _fit_from(run, stop, n, i + 1, end, vals, sums, total_of, part_of, total_at, out)
         return
     e = part_of[i]
     first = size if after == 0 else pos + 1  # the last cell takes every digit left
-    for end in range(first, size - after + 1):
+    for end in range(first, min(size - after, limit) + 1):
         if end - pos > 1 and run[pos] == "0":
             break  # a leading zero: no longer piece is a number either
         v = int(run[pos:end])
@@ -514,11 +563,11 @@ def _fit_from(
                 break  # a longer piece only makes it worse
             sums[e] = s
             vals[i] = v
-            _fit_from(run, n, i + 1, end, vals, sums, total_of, part_of, total_at, out)
+            _fit_from(run, stop, n, i + 1, end, vals, sums, total_of, part_of, total_at, out)
             sums[e] = s - v
         else:
             vals[i] = v
-            _fit_from(run, n, i + 1, end, vals, sums, total_of, part_of, total_at, out)
+            _fit_from(run, stop, n, i + 1, end, vals, sums, total_of, part_of, total_at, out)
 
 
 def _count_cuts(run: str, n: int) -> int:

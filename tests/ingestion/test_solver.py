@@ -53,7 +53,11 @@ def test_run_together_row_with_identity_is_exact_or_ambiguous(orgs: list[int]) -
 def test_lost_cell_placed_or_flagged(orgs: list[int], lost: int) -> None:
     row = [*orgs, sum(orgs)]
     printed = [v for i, v in enumerate(row) if i != lost]
-    slot = Slot("granted", [("granted", c) for c in T3_COLS], [Token(NUMBER, str(v), str(v), 1, None) for v in printed])
+    slot = Slot(
+        "granted",
+        [("granted", c) for c in T3_COLS],
+        [Token(NUMBER, str(v), str(v), 1, None) for v in printed],
+    )
     eqs = [e for e in equations("t3", "2021") if e.identity == "I2" and e.key == "granted"]
     build_readings(slot, True, False, False, eqs)
     solved = solve([slot], eqs)
@@ -68,13 +72,17 @@ _MINI_ROWS = ("r1", "r2", "t")
 
 def _mini_equations() -> list[Equation]:
     """A small 表三: two leaf rows and their total row; I2 per row, I3 per column."""
-    eqs = [Equation("I2", "t3", r, ((r, "total"),), tuple((r, c) for c in _MINI_COLS[:3])) for r in _MINI_ROWS]
+    eqs = [
+        Equation("I2", "t3", r, ((r, "total"),), tuple((r, c) for c in _MINI_COLS[:3])) for r in _MINI_ROWS
+    ]
     eqs += [Equation("I3", "t3", c, (("t", c),), (("r1", c), ("r2", c))) for c in _MINI_COLS]
     return eqs
 
 
-@given(st.lists(st.integers(min_value=0, max_value=30), min_size=6, max_size=6),
-       st.lists(st.integers(min_value=-1, max_value=3), min_size=3, max_size=3))
+@given(
+    st.lists(st.integers(min_value=0, max_value=30), min_size=6, max_size=6),
+    st.lists(st.integers(min_value=-1, max_value=3), min_size=3, max_size=3),
+)
 @settings(max_examples=300, deadline=None, derandomize=True)
 def test_consistent_table_is_never_called_unsatisfiable(leaves: list[int], lost: list[int]) -> None:
     # a table that satisfies its identities, printed with up to one lost cell per row (-1: none lost)
@@ -85,7 +93,9 @@ def test_consistent_table_is_never_called_unsatisfiable(leaves: list[int], lost:
     slots = []
     for row, gap in zip(_MINI_ROWS, lost):
         printed = [v for i, v in enumerate(table[row]) if i != gap]
-        slot = Slot(row, [(row, c) for c in _MINI_COLS], [Token(NUMBER, str(v), str(v), 1, None) for v in printed])
+        slot = Slot(
+            row, [(row, c) for c in _MINI_COLS], [Token(NUMBER, str(v), str(v), 1, None) for v in printed]
+        )
         build_readings(slot, True, False, False, [e for e in eqs if e.identity == "I2" and e.key == row])
         slots.append(slot)
     solved = solve(slots, eqs)
@@ -120,18 +130,23 @@ def test_digits_run_together_are_never_proof_of_a_break() -> None:
     assert solved.unsatisfiable == []
 
 
-def _every_fitting_cut(run: str, n: int, local: list[tuple[tuple[int, ...], tuple[int, ...], str]]) -> list[list[int]]:
+def _every_fitting_cut(
+    run: str | list[str], n: int, local: list[tuple[tuple[int, ...], tuple[int, ...], str]]
+) -> list[list[int]]:
     """The plain statement: every cut, in split_runs order, kept when each equation holds."""
     out = []
-    for cut in split_runs([run], n):
+    for cut in split_runs([run] if isinstance(run, str) else run, n):
         vals = [int(p) for p in cut]
         if all(sum(vals[i] for i in lhs) == sum(vals[i] for i in rhs) for lhs, rhs, _ in local):
             out.append(vals)
     return out
 
 
-@given(st.lists(st.sampled_from([0, 0, 1, 2, 7, 13, 40, 99]), min_size=6, max_size=6),
-       st.text(alphabet="0123456789", max_size=3), st.booleans())
+@given(
+    st.lists(st.sampled_from([0, 0, 1, 2, 7, 13, 40, 99]), min_size=6, max_size=6),
+    st.text(alphabet="0123456789", max_size=3),
+    st.booleans(),
+)
 @settings(max_examples=300, deadline=None, derandomize=True)
 def test_fitting_cuts_are_exactly_the_cuts_that_fit(parts: list[int], noise: str, consistent: bool) -> None:
     from ingestion.solve import _fitting_cuts, _local_index
@@ -141,7 +156,7 @@ def test_fitting_cuts_are_exactly_the_cuts_that_fit(parts: list[int], noise: str
     run = "".join(map(str, parts)) + str(sum(parts)) if consistent else "".join(map(str, parts)) + noise
     if len(run) < len(cells):
         return
-    assert _fitting_cuts(run, len(cells), local) == _every_fitting_cut(run, len(cells), local)
+    assert _fitting_cuts([run], len(cells), local) == _every_fitting_cut(run, len(cells), local)
 
 
 @given(st.lists(st.sampled_from([0, 1, 2, 5, 13]), min_size=12, max_size=12), st.integers(0, 30))
@@ -157,8 +172,36 @@ def test_fitting_cuts_with_several_totals(parts: list[int], flip: int) -> None:
     run = "".join(map(str, vals))
     if flip < len(run):  # a misprinted digit: the identities may no longer be satisfiable
         run = run[:flip] + str((int(run[flip]) + 1) % 10) + run[flip + 1 :]
-    got = _fitting_cuts(run, 15, local)
+    got = _fitting_cuts([run], 15, local)
     if got == "too many":
         assert _count_cuts(run, 15) > MAX_SPLITS
     else:
         assert got == _every_fitting_cut(run, 15, local)
+
+
+@given(
+    st.lists(st.sampled_from([0, 0, 1, 2, 7, 13, 40, 99]), min_size=6, max_size=6),
+    st.lists(st.integers(1, 12), min_size=1, max_size=3),
+    st.booleans(),
+    st.booleans(),
+)
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_fitting_cuts_of_several_runs(
+    parts: list[int], breaks: list[int], consistent: bool, aligned: bool
+) -> None:
+    """A row printed as several digit runs ("500000 5"): the fitting cuts are those of split_runs, in
+    its order (a run boundary is always a cell boundary)."""
+    from ingestion.solve import _fitting_cuts, _local_index
+
+    cells = [("new_received", c) for c in T3_COLS]
+    local = _local_index(cells, row_local(equations("t3", "2021"))["new_received"])
+    vals = [*parts, sum(parts) if consistent else sum(parts) + 1]
+    run = "".join(map(str, vals))
+    if aligned:  # the breaks fall between printed numbers, as a scrape leaves them
+        ends = [len("".join(map(str, vals[: i + 1]))) for i in range(len(parts))]
+        breaks = [ends[b % len(ends)] for b in breaks]
+    cuts = sorted({b for b in breaks if b < len(run)})
+    runs = [run[a:b] for a, b in zip([0, *cuts], [*cuts, len(run)])]
+    if len(runs) >= len(cells):
+        return
+    assert _fitting_cuts(runs, len(cells), local) == _every_fitting_cut(runs, len(cells), local)
