@@ -1072,7 +1072,14 @@ def _distrust_contradicted(
 def _propagate(out: dict[Cell, CellResult], eqs: Sequence[Equation], integer: bool) -> None:
     """Fill blank or missing cells that one equation determines (exactly one unknown); then a cell
     still not printed is a blank."""
-    changed = bool(eqs) and any(r.value is None for r in out.values())  # nothing to fill: skip the loop
+    unknown_left = False
+    for r in out.values():
+        if r.value is None:
+            unknown_left = True
+            break
+    if not unknown_left:  # nothing to fill, and no cell is missing (a missing cell has no value)
+        return
+    changed = bool(eqs)
     while changed:
         changed = False
         for e in eqs:
