@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from typing import Final
 
 from .codes import (
@@ -105,11 +105,25 @@ _FIRST_LEAF: Final = T3_ROW_INDEX["granted"]
 _LAST_ROW: Final = T3_ROW_INDEX["carried_forward"]
 
 
-@lru_cache(maxsize=65536)
+# memo of _t3_row_match, one dict per current row (index current + 1): a str key with its hash
+# cached, where lru_cache built and hashed an argument tuple per call
+_T3_MATCHES: Final[list[dict[str, int]]] = [{} for _ in range(len(T3_ROWS) + 1)]
+
+
 def _t3_row_match(text: str, current: int) -> int:
     """Index of the 表三 row a label names, after row ``current`` (the last pattern that matches
     wins); -1 if none; -2 if the label ends the table (a heading after it). Memoised: the same
     labels recur in every report."""
+    memo = _T3_MATCHES[current + 1]
+    hit = memo.get(text)
+    if hit is None:
+        if len(memo) >= 8192:
+            memo.clear()
+        hit = memo[text] = _t3_row_match_of(text, current)
+    return hit
+
+
+def _t3_row_match_of(text: str, current: int) -> int:
     if current >= 0 and _T3_STOP.search(text) and "本年" not in text:
         return -2
     match = -1
@@ -194,6 +208,20 @@ _T4_HEADER: Final = re.compile(
 )
 
 
+_T4_HEADER_SEEN: Final[dict[str, bool]] = {}
+
+
+def _t4_header(text: str) -> bool:
+    """Whether a label is 表四 header text (memoised: the same header words recur in every report)."""
+    hit = _T4_HEADER_SEEN.get(text)
+    if hit is None:
+        hit = _T4_HEADER.match(text) is not None
+        if len(_T4_HEADER_SEEN) >= 65536:
+            _T4_HEADER_SEEN.clear()
+        _T4_HEADER_SEEN[text] = hit
+    return hit
+
+
 def find_t4(tokens: list[Token], after: int) -> int | None:
     for i in range(after, len(tokens)):
         t = tokens[i]
@@ -222,7 +250,7 @@ def parse_t4(tokens: list[Token], start: int) -> TableResult:
     for i in range(start, len(tokens)):
         t = tokens[i]
         if t.kind == LABEL:
-            if _T4_HEADER.match(t.text) or ("复议" in t.text and not seen_header and len(t.text) < 40):
+            if _t4_header(t.text) or ("复议" in t.text and not seen_header and len(t.text) < 40):
                 if values and seen_header and "行政复议" in t.text:
                     end = i
                     break
@@ -262,9 +290,21 @@ def find_t2(tokens: list[Token], stop: int) -> int | None:
     return None
 
 
-@lru_cache(maxsize=8192)
+_MEASURES_SEEN: Final[dict[str, tuple[str, ...]]] = {}
+_ITEMS_SEEN: Final[dict[str, str | None]] = {}
+
+
 def _measures(text: str) -> tuple[str, ...]:
     """The 表二 measures a header names, in print order (memoised: headers recur across reports)."""
+    hit = _MEASURES_SEEN.get(text)
+    if hit is None:
+        if len(_MEASURES_SEEN) >= 8192:
+            _MEASURES_SEEN.clear()
+        hit = _MEASURES_SEEN[text] = _measures_of(text)
+    return hit
+
+
+def _measures_of(text: str) -> tuple[str, ...]:
     found: list[tuple[int, str]] = []
     for code, pat in T2_MEASURE_PATTERNS:
         m = pat.search(text)
@@ -273,8 +313,17 @@ def _measures(text: str) -> tuple[str, ...]:
     return tuple(c for _, c in sorted(found))
 
 
-@lru_cache(maxsize=8192)
 def _item(text: str) -> str | None:
+    """The 表二 item a label names (memoised)."""
+    if text in _ITEMS_SEEN:
+        return _ITEMS_SEEN[text]
+    if len(_ITEMS_SEEN) >= 8192:
+        _ITEMS_SEEN.clear()
+    item = _ITEMS_SEEN[text] = _item_of(text)
+    return item
+
+
+def _item_of(text: str) -> str | None:
     for code, pat in T2_ITEM_PATTERNS:
         if pat.search(text):
             return code
