@@ -723,10 +723,13 @@ class _Search:
             eff = effects[k]
             if eff is None:
                 eff = self.effect(i, k)
-            for ei, dd, dlu, dru in eff:
-                diff[ei] += dd
-                lunk[ei] -= dlu
-                runk[ei] -= dru
+            for ei, dd, dlu, dru in eff:  # most changes are 0 (zero counts; a cell is on one side)
+                if dd:
+                    diff[ei] += dd
+                if dlu:
+                    lunk[ei] -= dlu
+                if dru:
+                    runk[ei] -= dru
             # as _holds: an equation is broken only when surely broken (values are non-negative):
             # all known and unequal, or one side known and smaller than the other's known part
             ok = True
@@ -745,9 +748,12 @@ class _Search:
                 if not self.rec(i + 1) and (self.nodes > MAX_NODES or len(self.solutions) >= MAX_SOLUTIONS):
                     stop = True
             for ei, dd, dlu, dru in eff:
-                diff[ei] -= dd
-                lunk[ei] += dlu
-                runk[ei] += dru
+                if dd:
+                    diff[ei] -= dd
+                if dlu:
+                    lunk[ei] += dlu
+                if dru:
+                    runk[ei] += dru
             if stop:
                 return False
         return True
