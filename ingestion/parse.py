@@ -130,7 +130,18 @@ class ParseResult:
 
     def counts(self) -> dict[str, int]:
         statuses = self.columns[_STATUS_COLUMN]
-        return {k: statuses.count(k) for k in ("printed", "blank", "inferred", "ambiguous")}
+        printed, blank, inferred = (
+            statuses.count("printed"),
+            statuses.count("blank"),
+            statuses.count("inferred"),
+        )
+        # every cell has one of the four statuses: the last count is what is left
+        return {
+            "printed": printed,
+            "blank": blank,
+            "inferred": inferred,
+            "ambiguous": len(statuses) - printed - blank - inferred,
+        }
 
     def as_json(self) -> dict[str, Any]:
         return {
