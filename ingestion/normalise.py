@@ -77,21 +77,37 @@ _FOLD_CHAR: Final = re.compile("[\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\u20
 _FOLD_STR: Final[dict[str, str]] = {chr(k): chr(v) if v is not None else "" for k, v in _FOLD.items()}
 
 
-def fold_width(text: str) -> str:
+def fold_width(text: str, found: set[str] | None = None) -> str:
     """``text.translate(_FOLD)``, several times faster: translate looks every character up in the
     dict, and a regex substitution calls back once per run, where a report prints a few dozen
-    foldable characters of five or six kinds (，：（）；). One ``str.replace`` per kind found."""
-    found = _FOLD_CHAR.findall(text)
-    if not found:
-        return text
-    for ch in set(found):
+    foldable characters of five or six kinds (，：（）；). One ``str.replace`` per kind found
+    (``found``: the foldable characters of ``text``, when a scan already found them)."""
+    if found is None:
+        found = set(_FOLD_CHAR.findall(text))
+    for ch in found:
         text = text.replace(ch, _FOLD_STR[ch])
     return text
 
 
-def normalise(text: str, traditional: bool = False) -> str:
-    """Width-fold, drop pinyin glosses and, for traditional documents, convert to simplified."""
-    text = fold_width(text)
+# the foldable characters and the traditional hints in one class (they are disjoint): one scan of a
+# report's head finds both
+_FOLD_OR_HINT: Final = re.compile(_FOLD_CHAR.pattern[:-1] + _TRADITIONAL_HINT.pattern[1:-1] + "]")
+
+
+def scan_head(sample: str, limit: int) -> tuple[set[str], bool]:
+    """(the foldable characters of ``sample[:limit]``, whether ``sample`` holds a traditional-only
+    character): one regex scan where the sample is within the limit."""
+    if len(sample) > limit:
+        return set(_FOLD_CHAR.findall(sample[:limit])), looks_traditional(sample)
+    found = set(_FOLD_OR_HINT.findall(sample))
+    folds = {ch for ch in found if ch in _FOLD_STR}
+    return folds, len(folds) < len(found)
+
+
+def normalise(text: str, traditional: bool = False, folds: set[str] | None = None) -> str:
+    """Width-fold, drop pinyin glosses and, for traditional documents, convert to simplified
+    (``folds``: the foldable characters of ``text``, when a scan already found them)."""
+    text = fold_width(text, folds)
     if "(" in text:
         text = strip_pinyin_glosses(text)
     if traditional:

@@ -13,7 +13,7 @@ from . import PARSER_VERSION
 from .codes import T2_DECIMAL_MEASURES, T3_COLS, T4_COLS, T4_ROWS, t3_rows_for
 from .identities import Cell, cell, equations
 from .meta import find_agency, find_prose_figures, find_year, looks_like_report
-from .normalise import compact, looks_traditional, normalise
+from .normalise import compact, normalise, scan_head
 from .read import Document, ReadError, read_bytes
 from .tables import TableResult, find_t2, find_t3, find_t4, parse_t2, parse_t3, parse_t4
 from .tokens import tokenize
@@ -203,9 +203,10 @@ _TRADITIONAL_ONLY: Final = "們與報開關發這為數實處問時書條項辦�
 
 def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
     sample = "\n".join(" ".join(line.cells) for line in doc.lines[:400])
+    folds, hinted = scan_head(sample, 20000)
     # three distinct hint characters present: a substring test each, not a set of the whole sample
-    traditional = looks_traditional(sample) and sum(1 for ch in _TRADITIONAL_ONLY if ch in sample) >= 3
-    head_text = normalise(sample[:20000], traditional)
+    traditional = hinted and sum(1 for ch in _TRADITIONAL_ONLY if ch in sample) >= 3
+    head_text = normalise(sample[:20000], traditional, folds)
     if "\ufffd" in sample:
         res.issues.append(
             Issue("warning", "encoding", "undecodable bytes replaced (truncated or mixed encoding)")

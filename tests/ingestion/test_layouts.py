@@ -112,6 +112,20 @@ def test_width_folding_folds_exactly_the_fold_table(text: str) -> None:
     assert fold_width(text) == text.translate(_FOLD)
 
 
+@given(
+    st.text(alphabet=st.sampled_from(list("结果結果報告（），：　a1 \u200b") + ["\uff10"]), max_size=40),
+    st.integers(0, 45),
+)
+@settings(max_examples=300, deadline=None)
+def test_head_scan_is_the_fold_set_and_the_traditional_test(text: str, limit: int) -> None:
+    from ingestion.normalise import _FOLD, fold_width, looks_traditional, scan_head
+
+    folds, hinted = scan_head(text, limit)
+    assert folds == {ch for ch in text[:limit] if ord(ch) in _FOLD and _FOLD[ord(ch)] != ord(ch)}
+    assert hinted == looks_traditional(text)
+    assert fold_width(text[:limit], folds) == text[:limit].translate(_FOLD)
+
+
 @given(st.text(alphabet=st.sampled_from(list("結果發布(jiéguǒ)（一）APP20 ü") + ["(", ")"]), max_size=24))
 @settings(max_examples=300, deadline=None)
 def test_pinyin_glosses_go_only_right_after_a_cjk_character(text: str) -> None:
