@@ -17,22 +17,15 @@ from ..corpus import CORPUS
 
 
 def _settings(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for var, sub in (
-        ("XXGK_ARCHIVE", "archive"),
-        ("XXGK_WAREHOUSE", "w.duckdb"),
-        ("XXGK_REPORTS", "reports"),
-    ):
+    for var, sub in (("XXGK_ARCHIVE", "archive"), ("XXGK_WAREHOUSE", "w.duckdb"), ("XXGK_REPORTS", "reports")):
         monkeypatch.setenv(var, str(tmp / sub))
     return Settings.from_env()
 
 
 def _flagged(st: Settings, ingest_id: str) -> dict[str, set[str]]:
     with duckdb.connect(str(st.warehouse), read_only=True) as con:
-        rows = con.execute(
-            "select r.source, v.expectation from dq.validation_results v join raw.reports r "
-            "using (report_id) where v.ingest_id = ? and v.severity = 'error'",
-            [ingest_id],
-        ).fetchall()
+        rows = con.execute("select r.source, v.expectation from dq.validation_results v join raw.reports r "
+                           "using (report_id) where v.ingest_id = ? and v.severity = 'error'", [ingest_id]).fetchall()
     out: dict[str, set[str]] = {}
     for src, exp in rows:
         out.setdefault(Path(src).name, set()).add(exp)
@@ -40,15 +33,12 @@ def _flagged(st: Settings, ingest_id: str) -> dict[str, set[str]]:
 
 
 @pytest.mark.slow
-def test_every_injected_identity_defect_caught_and_nothing_else(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_every_injected_identity_defect_caught_and_nothing_else(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     st = _settings(tmp_path, monkeypatch)
     corpus = tmp_path / "corpus"
     generate(corpus, 400, seed=11, defect_share=0.3)
-    truths = {
-        json.loads(t.read_text())["name"]: json.loads(t.read_text()) for t in corpus.glob("*.truth.json")
-    }
+    truths = {json.loads(t.read_text())["name"]: json.loads(t.read_text()) for t in corpus.glob("*.truth.json")}
     stats = ingest([str(corpus)], st, workers=2)
     out = run_gates(stats.ingest_id, st)
     flagged = {name.split(".")[0]: checks for name, checks in _flagged(st, stats.ingest_id).items()}
@@ -60,20 +50,11 @@ def test_every_injected_identity_defect_caught_and_nothing_else(
     # - in a table whose scrape lost cells, when some placement of the printed numbers satisfies every
     #   identity: the parser leaves the cells it cannot place ambiguous.
     with duckdb.connect(str(st.warehouse), read_only=True) as con:
-        unreadable = {
-            Path(s).name.split(".")[0]
-            for (s,) in con.execute(
-                "select distinct r.source from dq.validation_results v join raw.reports r using (report_id) "
-                "where v.ingest_id = ? and v.expectation = 'unreadable_rows'",
-                [stats.ingest_id],
-            ).fetchall()
-        }
-        undecided = {
-            Path(s).name.split(".")[0]
-            for (s,) in con.execute(
-                "select source from raw.reports where status = 'partial' and n_ambiguous > 0"
-            ).fetchall()
-        }
+        unreadable = {Path(s).name.split(".")[0] for (s,) in con.execute(
+            "select distinct r.source from dq.validation_results v join raw.reports r using (report_id) "
+            "where v.ingest_id = ? and v.expectation = 'unreadable_rows'", [stats.ingest_id]).fetchall()}
+        undecided = {Path(s).name.split(".")[0] for (s,) in con.execute(
+            "select source from raw.reports where status = 'partial' and n_ambiguous > 0").fetchall()}
     missed = broken - set(flagged)
     assert missed <= unreadable | {n for n in undecided if truths[n]["lost"]}, sorted(missed)
     # the warning falls on defective reports only: a printed break or a blank lost from the run
@@ -84,9 +65,7 @@ def test_every_injected_identity_defect_caught_and_nothing_else(
     assert not out.suite_ok("identities") and out.suite_ok("schema")
 
 
-def test_seeds_flag_seed_003_only_and_real_flags_hongze_i4(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_seeds_flag_seed_003_only_and_real_flags_hongze_i4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     st = _settings(tmp_path, monkeypatch)
     seeds = ingest([str(CORPUS / "seeds")], st, workers=1)
     run_gates(seeds.ingest_id, st)
@@ -99,5 +78,4 @@ def test_seeds_flag_seed_003_only_and_real_flags_hongze_i4(
     run_gates(real.ingest_id, st)
     flagged_real = _flagged(st, real.ingest_id)
     assert {k for k in flagged_real if k.startswith("hongze-2023")} and all(
-        v == {"I4"} for k, v in flagged_real.items() if k.startswith("hongze-2023")
-    )
+        v == {"I4"} for k, v in flagged_real.items() if k.startswith("hongze-2023"))

@@ -35,10 +35,8 @@ def test_exit_codes(tmp_path: Path) -> None:
 def test_parse_path_imports_no_orchestration_stack(tmp_path: Path) -> None:
     f = tmp_path / "r.txt"
     f.write_text("青山县2021年政府信息公开工作年度报告", encoding="utf-8")
-    code = (
-        f"import sys; from ingestion.cli import main; main(['parse', {str(f)!r}]);"
-        "bad=[m for m in ('dagster','dbt','great_expectations') if m in sys.modules]; sys.exit(len(bad))"
-    )
+    code = (f"import sys; from ingestion.cli import main; main(['parse', {str(f)!r}]);"
+            "bad=[m for m in ('dagster','dbt','great_expectations') if m in sys.modules]; sys.exit(len(bad))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
 
 

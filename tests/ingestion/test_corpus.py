@@ -21,17 +21,10 @@ def test_seed_matches_golden(seed: str) -> None:
     golden = json.loads((GOLDEN / f"{seed}.json").read_text(encoding="utf-8"))
     r = parse_file(CORPUS / "seeds" / f"{seed}.txt")
     assert (r.agency, r.year, r.templates, r.status) == (
-        golden["agency"],
-        golden["year"],
-        golden["templates"],
-        golden["status"],
-    )
+        golden["agency"], golden["year"], golden["templates"], golden["status"])
     got = {f"{c.table}:{c.row}:{c.col}": [c.value, c.status] for c in r.cells}
     assert got == golden["cells"]
-    assert (
-        sorted({i.code for i in r.issues if i.code in ("I1", "I2", "I3", "I4", "I5")})
-        == golden["identity_issues"]
-    )
+    assert sorted({i.code for i in r.issues if i.code in ("I1", "I2", "I3", "I4", "I5")}) == golden["identity_issues"]
 
 
 def test_seed_facts_by_hand() -> None:
@@ -66,12 +59,7 @@ def test_seed_003_breaks_identities_as_printed() -> None:
     codes = {i.code for i in r.issues}
     assert {"I1", "I2", "I3"} <= codes
     assert all(c.status == "printed" for c in r.cells if c.table == "t3")  # nothing "fixed"
-    for seed in (
-        "000_83f36efc01804610",
-        "001_4ae1aa7670344e20",
-        "002_ab0a76f0713d54a4",
-        "004_64c08c7c78b4b61b",
-    ):
+    for seed in ("000_83f36efc01804610", "001_4ae1aa7670344e20", "002_ab0a76f0713d54a4", "004_64c08c7c78b4b61b"):
         other = parse_file(CORPUS / "seeds" / f"{seed}.txt")
         assert not {"I1", "I2", "I3", "I4"} & {i.code for i in other.issues}, seed
 
@@ -88,20 +76,14 @@ def test_real_report(key: str) -> None:
         if k[0] in ("t3", "t4"):
             assert same(v, c), (k, v, c)
         else:  # 表二 digits run together (pingtan) may be undecidable: then flagged, never wrong
-            assert same(v, c) or (c is not None and c["status"] == "ambiguous" and c["value"] is None), (
-                k,
-                v,
-                c,
-            )
+            assert same(v, c) or (c is not None and c["status"] == "ambiguous" and c["value"] is None), (k, v, c)
 
 
 def test_real_accuracy_figure() -> None:
     exp = expected()
     total = exact = 0
     for key, fn in REAL_FILES.items():
-        cells = {
-            (c["table"], c["row"], c["col"]): c for c in parse_file(CORPUS / "real" / fn).as_json()["cells"]
-        }
+        cells = {(c["table"], c["row"], c["col"]): c for c in parse_file(CORPUS / "real" / fn).as_json()["cells"]}
         for k, v in expected_cells(exp[key]).items():
             total += 1
             exact += same(v, cells.get(k))

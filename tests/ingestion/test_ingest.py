@@ -28,15 +28,11 @@ def test_ingest_archives_loads_and_is_idempotent(tmp_path: Path, monkeypatch: py
     second = ingest([str(landing)], workers=1)
     assert second.parsed == 0 and second.new_sources == 0
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
-    counts = [
-        con.execute(f"select count(*) from raw.{t}").fetchone()[0]
-        for t in ("reports", "report_cells", "parse_issues", "report_sources")
-    ]
+    counts = [con.execute(f"select count(*) from raw.{t}").fetchone()[0]
+              for t in ("reports", "report_cells", "parse_issues", "report_sources")]
     assert counts[0] == 13 and counts[3] == 14
-    msg = con.execute(
-        "select message from raw.parse_issues i join raw.reports r using (report_id) "
-        "where r.status = 'failed'"
-    ).fetchone()[0]
+    msg = con.execute("select message from raw.parse_issues i join raw.reports r using (report_id) "
+                      "where r.status = 'failed'").fetchone()[0]
     assert "broken.pdf" in msg and "PDF" in msg
 
 
@@ -51,20 +47,13 @@ def test_warehouse_of_an_older_release_is_migrated(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
     with duckdb.connect(str(path)) as old:
         old.execute("create schema raw")
-        old.execute(
-            "create table raw.reports (report_id varchar primary key, source varchar, format varchar, "
-            "encoding varchar, agency varchar, year integer, template_t2 varchar, template_t3 varchar, "
-            "status varchar, parser_version varchar, n_cells integer, n_printed integer, n_blank integer, "
-            "n_inferred integer, n_ambiguous integer, n_issues integer, bytes bigint)"
-        )
+        old.execute("create table raw.reports (report_id varchar primary key, source varchar, format varchar, "
+                    "encoding varchar, agency varchar, year integer, template_t2 varchar, template_t3 varchar, "
+                    "status varchar, parser_version varchar, n_cells integer, n_printed integer, n_blank integer, "
+                    "n_inferred integer, n_ambiguous integer, n_issues integer, bytes bigint)")
     con = connect(path)
-    cols = [
-        r[0]
-        for r in con.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = 'raw' and table_name = 'reports'"
-        ).fetchall()
-    ]
+    cols = [r[0] for r in con.execute("select column_name from information_schema.columns "
+                                      "where table_schema = 'raw' and table_name = 'reports'").fetchall()]
     assert {"ingest_id", "prose_applications", "archived_path", "loaded_at"} <= set(cols)
     seed = next(p for p in (CORPUS / "seeds").iterdir() if p.name.startswith("000_"))
     reports, cells, issues = frames([parse_file(seed)])
@@ -72,9 +61,8 @@ def test_warehouse_of_an_older_release_is_migrated(tmp_path: Path) -> None:
     assert con.execute("select ingest_id, archived_path from raw.reports").fetchall() == [("i1", "a")]
 
 
-def test_a_warehouse_held_by_another_process_is_waited_for_then_named(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_warehouse_held_by_another_process_is_waited_for_then_named(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
     import sys
 
@@ -82,16 +70,9 @@ def test_a_warehouse_held_by_another_process_is_waited_for_then_named(
 
     db = tmp_path / "w.duckdb"
     open_db(db).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb, time; c = duckdb.connect({str(db)!r}, "
-            "read_only=True); print('held', flush=True); time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}, "
+                               "read_only=True); print('held', flush=True); time.sleep(30)"],
+                              stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         monkeypatch.setenv("XXGK_LOCK_WAIT", "1")
@@ -108,18 +89,8 @@ def test_report_files_lists_what_rglob_would(tmp_path: Path) -> None:
     images; files in hidden folders and symlinked files kept, symlinked folders not entered."""
     from ingestion.pipeline import report_files
 
-    for rel in (
-        "a/x.txt",
-        "a/b/y.HTML",
-        ".hid/z.pdf",
-        "c/w.truth.json",
-        "c/.dot.txt",
-        "c/noext",
-        "c/v.png",
-        "c/u.part",
-        "B.md",
-        "a-b/q.docx",
-    ):
+    for rel in ("a/x.txt", "a/b/y.HTML", ".hid/z.pdf", "c/w.truth.json", "c/.dot.txt", "c/noext", "c/v.png",
+                "c/u.part", "B.md", "a-b/q.docx"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
     (tmp_path / "link").symlink_to(tmp_path / "a")

@@ -17,18 +17,8 @@ from ingestion.read import decode, read_bytes, split_text_line
 def _report(layout: str, seed: int = 3, tmpl: str = "2021") -> tuple[bytes, Truth]:
     rng = random.Random(seed)
     t2, t3, t4 = figures(rng, tmpl, tmpl)
-    truth = Truth(
-        "x",
-        layout,
-        None,
-        "青山县人民政府办公室",
-        2022 if tmpl == "2021" else 2020,
-        {"t2": tmpl, "t3": tmpl},
-        ["ok"],
-        t2,
-        t3,
-        t4,
-    )
+    truth = Truth("x", layout, None, "青山县人民政府办公室", 2022 if tmpl == "2021" else 2020,
+                  {"t2": tmpl, "t3": tmpl}, ["ok"], t2, t3, t4)
     return render(layout, truth, t2, t3, t4, set(), rng), truth
 
 
@@ -48,11 +38,9 @@ def test_layout_reads_every_cell_exactly(layout: str, tmpl: str) -> None:
 
 
 def test_run_together_digits_split_by_identities() -> None:
-    data = (
-        "平潭2019年政府信息公开工作年度报告\n本报告统计期限自2019年1月1日起至2019年12月31日止。"
-        "三、收到和处理政府信息公开申请情况一、本年新收政府信息公开申请数量640020470"  # 64,0,0,2,0,4,70
-        "二、上年结转政府信息公开申请数量0000000"
-    ).encode()
+    data = ("平潭2019年政府信息公开工作年度报告\n本报告统计期限自2019年1月1日起至2019年12月31日止。"
+            "三、收到和处理政府信息公开申请情况一、本年新收政府信息公开申请数量640020470"  # 64,0,0,2,0,4,70
+            "二、上年结转政府信息公开申请数量0000000").encode()
     r = parse_bytes(data, "p.txt")
     row = {c.col: c.value for c in r.cells if c.row == "new_received"}
     assert list(row.values()) == [64, 0, 0, 2, 0, 4, 70]
@@ -71,40 +59,10 @@ def test_pinyin_glosses_removed_but_real_parentheses_kept() -> None:
     assert normalise("辦理結(jié)果（一）予以公開(APP)", traditional=True) == "办理结果(一)予以公开(APP)"
 
 
-@given(
-    st.text(
-        alphabet=st.sampled_from(
-            [
-                chr(c)
-                for c in (
-                    0xFF01,
-                    0xFF08,
-                    0xFF09,
-                    0xFF10,
-                    0xFF0E,
-                    0xFF5E,
-                    0xFF5F,
-                    0xFF00,
-                    0x3000,
-                    0x00A0,
-                    0x2002,
-                    0x2003,
-                    0x2009,
-                    0x200B,
-                    0xFEFF,
-                    0x3002,
-                    0x2014,
-                    0x3001,
-                    0x4E00,
-                    0x41,
-                    0x20,
-                    0x31,
-                )
-            ]
-        ),
-        max_size=30,
-    )
-)
+@given(st.text(alphabet=st.sampled_from(
+    [chr(c) for c in (0xFF01, 0xFF08, 0xFF09, 0xFF10, 0xFF0E, 0xFF5E, 0xFF5F, 0xFF00, 0x3000, 0x00A0, 0x2002,
+                      0x2003, 0x2009, 0x200B, 0xFEFF, 0x3002, 0x2014, 0x3001, 0x4E00, 0x41, 0x20, 0x31)]),
+    max_size=30))
 @settings(max_examples=300, deadline=None)
 def test_width_folding_folds_exactly_the_fold_table(text: str) -> None:
     from ingestion.normalise import _FOLD, fold_width
@@ -164,11 +122,9 @@ def test_text_line_splitting() -> None:
 
 
 def test_html_rowspan_colspan_and_nbsp() -> None:
-    html = (
-        "<html><body><p>青山县2020年政府信息公开工作年度报告</p><table>"
-        "<tr><td rowspan='2'>三、本年度办理结果</td><td colspan='2'>（一）予以公开</td><td>1</td><td>&nbsp;</td></tr>"
-        "<tr><td>x</td><td>2</td></tr></table></body></html>"
-    )
+    html = ("<html><body><p>青山县2020年政府信息公开工作年度报告</p><table>"
+            "<tr><td rowspan='2'>三、本年度办理结果</td><td colspan='2'>（一）予以公开</td><td>1</td><td>&nbsp;</td></tr>"
+            "<tr><td>x</td><td>2</td></tr></table></body></html>")
     doc = read_bytes(html.encode(), "a.html")
     rows = [ln.cells for ln in doc.lines if ln.grid]
     assert rows[0] == ["三、本年度办理结果", "（一）予以公开", "1", ""]
@@ -216,9 +172,7 @@ def test_real_pdf_tables(tmp_path: object) -> None:
 
 
 def test_gb18030_cut_inside_a_character_is_read() -> None:
-    text = (
-        "青山县人民政府办公室2021年政府信息公开工作年度报告\n一、本年新收政府信息公开申请数量 | 3\n结束语：计"
-    )
+    text = "青山县人民政府办公室2021年政府信息公开工作年度报告\n一、本年新收政府信息公开申请数量 | 3\n结束语：计"
     data = text.encode("gb18030")[:-1]  # a crawler stopped inside the last two-byte character
     decoded, enc = decode(data)
     assert enc == "gb18030" and decoded.endswith("\ufffd") and "本年新收" in decoded

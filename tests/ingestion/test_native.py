@@ -91,9 +91,7 @@ def test_a_changed_source_runs_as_python_not_the_stale_build(tmp_path: Path) -> 
 def test_a_failed_build_is_tried_once_per_change_of_the_sources(tmp_path: Path) -> None:
     """`make` runs `xxgk native build --if-stale` every time: where the build failed (no C compiler) it
     must not be tried again until the sources change, and the status says it failed."""
-    shutil.copytree(
-        ROOT / "ingestion", tmp_path / "ingestion", ignore=shutil.ignore_patterns("__pycache__", "*.so")
-    )
+    shutil.copytree(ROOT / "ingestion", tmp_path / "ingestion", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
     (tmp_path / "ingestion" / "_native.json").unlink(missing_ok=True)
     code = (
         "import json, sys\n"
@@ -104,13 +102,7 @@ def test_a_failed_build_is_tried_once_per_change_of_the_sources(tmp_path: Path) 
     )
     env = {k: v for k, v in os.environ.items() if k != "XXGK_PURE"} | {"PYTHONPATH": str(tmp_path)}
     out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True, timeout=60
     ).stdout.splitlines()
     assert out == ["0", "the build failed here: `xxgk native build` says why"]
     assert not list((tmp_path / "ingestion").glob("*.so"))  # not built, not tried again

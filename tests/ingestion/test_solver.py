@@ -53,11 +53,7 @@ def test_run_together_row_with_identity_is_exact_or_ambiguous(orgs: list[int]) -
 def test_lost_cell_placed_or_flagged(orgs: list[int], lost: int) -> None:
     row = [*orgs, sum(orgs)]
     printed = [v for i, v in enumerate(row) if i != lost]
-    slot = Slot(
-        "granted",
-        [("granted", c) for c in T3_COLS],
-        [Token(NUMBER, str(v), str(v), 1, None) for v in printed],
-    )
+    slot = Slot("granted", [("granted", c) for c in T3_COLS], [Token(NUMBER, str(v), str(v), 1, None) for v in printed])
     eqs = [e for e in equations("t3", "2021") if e.identity == "I2" and e.key == "granted"]
     build_readings(slot, True, False, False, eqs)
     solved = solve([slot], eqs)
@@ -72,17 +68,13 @@ _MINI_ROWS = ("r1", "r2", "t")
 
 def _mini_equations() -> list[Equation]:
     """A small 表三: two leaf rows and their total row; I2 per row, I3 per column."""
-    eqs = [
-        Equation("I2", "t3", r, ((r, "total"),), tuple((r, c) for c in _MINI_COLS[:3])) for r in _MINI_ROWS
-    ]
+    eqs = [Equation("I2", "t3", r, ((r, "total"),), tuple((r, c) for c in _MINI_COLS[:3])) for r in _MINI_ROWS]
     eqs += [Equation("I3", "t3", c, (("t", c),), (("r1", c), ("r2", c))) for c in _MINI_COLS]
     return eqs
 
 
-@given(
-    st.lists(st.integers(min_value=0, max_value=30), min_size=6, max_size=6),
-    st.lists(st.integers(min_value=-1, max_value=3), min_size=3, max_size=3),
-)
+@given(st.lists(st.integers(min_value=0, max_value=30), min_size=6, max_size=6),
+       st.lists(st.integers(min_value=-1, max_value=3), min_size=3, max_size=3))
 @settings(max_examples=300, deadline=None, derandomize=True)
 def test_consistent_table_is_never_called_unsatisfiable(leaves: list[int], lost: list[int]) -> None:
     # a table that satisfies its identities, printed with up to one lost cell per row (-1: none lost)
@@ -93,9 +85,7 @@ def test_consistent_table_is_never_called_unsatisfiable(leaves: list[int], lost:
     slots = []
     for row, gap in zip(_MINI_ROWS, lost):
         printed = [v for i, v in enumerate(table[row]) if i != gap]
-        slot = Slot(
-            row, [(row, c) for c in _MINI_COLS], [Token(NUMBER, str(v), str(v), 1, None) for v in printed]
-        )
+        slot = Slot(row, [(row, c) for c in _MINI_COLS], [Token(NUMBER, str(v), str(v), 1, None) for v in printed])
         build_readings(slot, True, False, False, [e for e in eqs if e.identity == "I2" and e.key == row])
         slots.append(slot)
     solved = solve(slots, eqs)
@@ -130,9 +120,8 @@ def test_digits_run_together_are_never_proof_of_a_break() -> None:
     assert solved.unsatisfiable == []
 
 
-def _every_fitting_cut(
-    run: str | list[str], n: int, local: list[tuple[tuple[int, ...], tuple[int, ...], str]]
-) -> list[list[int]]:
+def _every_fitting_cut(run: str | list[str], n: int,
+                       local: list[tuple[tuple[int, ...], tuple[int, ...], str]]) -> list[list[int]]:
     """The plain statement: every cut, in split_runs order, kept when each equation holds."""
     out = []
     for cut in split_runs([run] if isinstance(run, str) else run, n):
@@ -142,11 +131,8 @@ def _every_fitting_cut(
     return out
 
 
-@given(
-    st.lists(st.sampled_from([0, 0, 1, 2, 7, 13, 40, 99]), min_size=6, max_size=6),
-    st.text(alphabet="0123456789", max_size=3),
-    st.booleans(),
-)
+@given(st.lists(st.sampled_from([0, 0, 1, 2, 7, 13, 40, 99]), min_size=6, max_size=6),
+       st.text(alphabet="0123456789", max_size=3), st.booleans())
 @settings(max_examples=300, deadline=None, derandomize=True)
 def test_fitting_cuts_are_exactly_the_cuts_that_fit(parts: list[int], noise: str, consistent: bool) -> None:
     from ingestion.solve import _fitting_cuts, _local_index
@@ -179,16 +165,10 @@ def test_fitting_cuts_with_several_totals(parts: list[int], flip: int) -> None:
         assert got == _every_fitting_cut(run, 15, local)
 
 
-@given(
-    st.lists(st.sampled_from([0, 0, 1, 2, 7, 13, 40, 99]), min_size=6, max_size=6),
-    st.lists(st.integers(1, 12), min_size=1, max_size=3),
-    st.booleans(),
-    st.booleans(),
-)
+@given(st.lists(st.sampled_from([0, 0, 1, 2, 7, 13, 40, 99]), min_size=6, max_size=6),
+       st.lists(st.integers(1, 12), min_size=1, max_size=3), st.booleans(), st.booleans())
 @settings(max_examples=300, deadline=None, derandomize=True)
-def test_fitting_cuts_of_several_runs(
-    parts: list[int], breaks: list[int], consistent: bool, aligned: bool
-) -> None:
+def test_fitting_cuts_of_several_runs(parts: list[int], breaks: list[int], consistent: bool, aligned: bool) -> None:
     """A row printed as several digit runs ("500000 5"): the fitting cuts are those of split_runs, in
     its order (a run boundary is always a cell boundary)."""
     from ingestion.solve import _fitting_cuts, _local_index

@@ -10,13 +10,8 @@ import pytest
 @pytest.fixture
 def pipeline_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """tmp_path, with archive, warehouse (w.duckdb), reports, landing and DAGSTER_HOME inside it."""
-    for var, sub in (
-        ("XXGK_ARCHIVE", "archive"),
-        ("XXGK_WAREHOUSE", "w.duckdb"),
-        ("XXGK_REPORTS", "reports"),
-        ("XXGK_LANDING", "landing"),
-        ("DAGSTER_HOME", "dagster"),
-    ):
+    for var, sub in (("XXGK_ARCHIVE", "archive"), ("XXGK_WAREHOUSE", "w.duckdb"), ("XXGK_REPORTS", "reports"),
+                     ("XXGK_LANDING", "landing"), ("DAGSTER_HOME", "dagster")):
         monkeypatch.setenv(var, str(tmp_path / sub))
     (tmp_path / "dagster").mkdir()
     return tmp_path

@@ -10,10 +10,8 @@ from orchestration.definitions import defs
 
 def _graph() -> dict[str, Any]:
     g = defs.resolve_asset_graph()
-    assets = {
-        k.to_user_string(): sorted(p.to_user_string() for p in g.get(k).parent_keys)
-        for k in g.get_all_asset_keys()
-    }
+    assets = {k.to_user_string(): sorted(p.to_user_string() for p in g.get(k).parent_keys)
+              for k in g.get_all_asset_keys()}
     checks = sorted(f"{c.asset_key.to_user_string()}:{c.name}" for c in g.asset_check_keys)
     return {"assets": dict(sorted(assets.items())), "checks": checks}
 
@@ -35,18 +33,12 @@ def test_lineage_runs_from_landing_to_the_quality_report() -> None:
                 seen.add(p)
                 todo.append(p)
     upstream = {k.to_user_string() for k in seen}
-    for k in (
-        "raw/report_sources",
-        "raw/report_cells",
-        "dq/validation_results",
-        "staging/stg_xxgk__reports",
-        "marts/report_quality",
-    ):
+    for k in ("raw/report_sources", "raw/report_cells", "dq/validation_results", "staging/stg_xxgk__reports",
+              "marts/report_quality"):
         assert k in upstream, k
     # dbt sources resolve to the assets that write them (no dangling source assets)
     assert "staging/stg_xxgk__report_cells" in {
-        c.to_user_string() for c in g.get(dg.AssetKey(["raw", "report_cells"])).child_keys
-    }
+        c.to_user_string() for c in g.get(dg.AssetKey(["raw", "report_cells"])).child_keys}
 
 
 def test_asset_graph_snapshot(snapshot: Any) -> None:
@@ -74,10 +66,4 @@ def test_one_dbt_invocation_per_ingest() -> None:
     from orchestration.definitions import defs
 
     nodes = sorted(n.name for n in defs.resolve_job_def("ingest_job").nodes)
-    assert nodes == [
-        "landing_scan",
-        "parsed_facts",
-        "quality_gates",
-        "reports__quality_report",
-        "xxgk_dbt_models",
-    ]
+    assert nodes == ["landing_scan", "parsed_facts", "quality_gates", "reports__quality_report", "xxgk_dbt_models"]

@@ -13,13 +13,8 @@ import pytest
 
 from ingestion.generate import generate
 
-INCREMENTAL = (
-    "applications_by_applicant_type",
-    "refusal_reasons",
-    "review_litigation",
-    "active_disclosure",
-    "report_quality",
-)
+INCREMENTAL = ("applications_by_applicant_type", "refusal_reasons", "review_litigation", "active_disclosure",
+               "report_quality")
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 
 
@@ -30,9 +25,7 @@ def test_incremental_marts_equal_a_full_rebuild(pipeline_home: Path) -> None:
 
     corpus = tmp_path / "corpus"
     generate(corpus, 9, seed=5, defect_share=0.3)
-    reports = sorted(
-        p for p in corpus.iterdir() if not p.name.endswith(".json") and not p.name.startswith(".")
-    )
+    reports = sorted(p for p in corpus.iterdir() if not p.name.endswith(".json") and not p.name.startswith("."))
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir(), second.mkdir()
     for p in reports[:5]:
@@ -48,43 +41,21 @@ def test_incremental_marts_equal_a_full_rebuild(pipeline_home: Path) -> None:
     shutil.copy(tmp_path / "w.duckdb", rebuilt / "w.duckdb")  # same file name: views name their catalog
     env = {**os.environ, "XXGK_WAREHOUSE": str(rebuilt / "w.duckdb"), "DO_NOT_TRACK": "1"}
     dbt = Path(sys.executable).with_name("dbt")
-    proc = subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--full-refresh",
-            "--select",
-            "marts",
-            "--quiet",
-            "--target-path",
-            str(tmp_path / "dbt-target"),
-        ],
-        cwd=DBT_PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    proc = subprocess.run([str(dbt), "build", "--full-refresh", "--select", "marts", "--quiet",
+                           "--target-path", str(tmp_path / "dbt-target")],
+                          cwd=DBT_PROJECT, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-2000:]
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     con.execute(f"attach '{rebuilt / 'w.duckdb'}' as full_build (read_only)")
     for table in INCREMENTAL:
-        cols = ", ".join(
-            c
-            for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_catalog = 'w' and table_schema = 'marts' "
-                "and table_name = ? and column_name <> 'loaded_at' order by ordinal_position",
-                [table],
-            ).fetchall()
-        )
+        cols = ", ".join(c for (c,) in con.execute(
+            "select column_name from information_schema.columns where table_catalog = 'w' and table_schema = 'marts' "
+            "and table_name = ? and column_name <> 'loaded_at' order by ordinal_position", [table]).fetchall())
         n = con.execute(f"select count(*) from marts.{table}").fetchone()[0]  # type: ignore[index]
-        extra = con.execute(
-            f"select count(*) from (select {cols} from marts.{table} except all "
-            f"select {cols} from full_build.marts.{table})"
-        ).fetchone()[0]  # type: ignore[index]
-        missing = con.execute(
-            f"select count(*) from (select {cols} from full_build.marts.{table} except all "
-            f"select {cols} from marts.{table})"
-        ).fetchone()[0]  # type: ignore[index]
+        extra = con.execute(f"select count(*) from (select {cols} from marts.{table} except all "
+                            f"select {cols} from full_build.marts.{table})").fetchone()[0]  # type: ignore[index]
+        missing = con.execute(f"select count(*) from (select {cols} from full_build.marts.{table} except all "
+                              f"select {cols} from marts.{table})").fetchone()[0]  # type: ignore[index]
         assert n > 0 and extra == 0 and missing == 0, (table, n, extra, missing)
     # the report found again at a new path counts both paths
     assert con.execute("select max(n_source_paths) from marts.report_quality").fetchone() == (2,)

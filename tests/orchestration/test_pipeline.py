@@ -11,19 +11,9 @@ import pytest
 from ..corpus import CORPUS
 
 GOLDEN = Path(__file__).resolve().parents[1] / "ingestion" / "golden"
-TABLES = (
-    "raw.reports",
-    "raw.report_cells",
-    "raw.parse_issues",
-    "raw.report_sources",
-    "marts.report_quality",
-    "marts.applications_by_applicant_type",
-    "marts.refusal_reasons",
-    "marts.review_litigation",
-    "marts.active_disclosure",
-    "marts.dim_agency",
-    "dq.validation_results",
-)
+TABLES = ("raw.reports", "raw.report_cells", "raw.parse_issues", "raw.report_sources", "marts.report_quality",
+          "marts.applications_by_applicant_type", "marts.refusal_reasons", "marts.review_litigation",
+          "marts.active_disclosure", "marts.dim_agency", "dq.validation_results")
 
 
 @pytest.mark.slow
@@ -40,24 +30,14 @@ def test_seeds_end_to_end_and_idempotent(pipeline_home: Path) -> None:
 
     # seed 000's printed 表三 figures reach the mart exactly
     golden = json.loads((GOLDEN / "000_83f36efc01804610.json").read_text(encoding="utf-8"))
-    rid = con.execute(
-        "select report_id from raw.reports where source like '%000_83f36efc01804610.txt'"
-    ).fetchone()[0]
-    mart = {
-        (r[0], r[1]): r[2]
-        for r in con.execute(
-            "unpivot (select applicant_type, new_received, carried_over, outcome_total, carried_forward "
-            "from marts.applications_by_applicant_type where report_id = ?) on columns(* exclude applicant_type) "
-            "into name row_code value v",
-            [rid],
-        ).fetchall()
-    }
-    printed = {
-        tuple(k.split(":")[1:]): v
-        for k, (v, status) in golden["cells"].items()
-        if k.startswith("t3:")
-        and k.split(":")[1] in ("new_received", "carried_over", "outcome_total", "carried_forward")
-    }
+    rid = con.execute("select report_id from raw.reports where source like '%000_83f36efc01804610.txt'").fetchone()[0]
+    mart = {(r[0], r[1]): r[2] for r in con.execute(
+        "unpivot (select applicant_type, new_received, carried_over, outcome_total, carried_forward "
+        "from marts.applications_by_applicant_type where report_id = ?) on columns(* exclude applicant_type) "
+        "into name row_code value v", [rid]).fetchall()}
+    printed = {tuple(k.split(":")[1:]): v for k, (v, status) in golden["cells"].items()
+               if k.startswith("t3:") and k.split(":")[1] in ("new_received", "carried_over", "outcome_total",
+                                                             "carried_forward")}
     assert printed and all(mart[(col, row)] == v for (row, col), v in printed.items())
 
     # the tests of the fact tables read this ingest's reports, named as literals when each test runs
@@ -65,24 +45,19 @@ def test_seeds_end_to_end_and_idempotent(pipeline_home: Path) -> None:
     from orchestration.env import DBT_PROJECT_DIR
 
     runs = [d for d in (DBT_PROJECT_DIR / "target").iterdir() if (d / "run").is_dir()]
-    tested = next(
-        max(runs, key=lambda d: d.stat().st_mtime).rglob("source_not_null_raw_report_cells_report_id.sql")
-    )
-    sql = tested.read_text(encoding="utf-8")
+    latest = max(runs, key=lambda d: d.stat().st_mtime)
+    sql = next(latest.rglob("source_not_null_raw_report_cells_report_id.sql")).read_text(encoding="utf-8")
     assert f"report_id in ('{rid}'" in sql or f", '{rid}'" in sql
 
     quality = dict(con.execute("select source_path, failed_identities from marts.report_quality").fetchall())
     assert {Path(k).name: v for k, v in quality.items() if v} == {"003_fe31697e2adee0d8.txt": "I1,I2,I3"}
-    certified = con.execute(
-        "select count(distinct report_id) from marts.certified_applications_by_applicant_type"
-    ).fetchone()[0]
+    certified = con.execute("select count(distinct report_id) from marts.certified_applications_by_applicant_type"
+                            ).fetchone()[0]
     assert certified == 4
     con.close()
     page = (tmp_path / "reports" / ingest_id / "index.html").read_text(encoding="utf-8")
     assert "衡阳市人民政府办公室 2019 · I1 · 自然人: 49 + 5 ≠ 46 + 0" in page
-    assert (
-        "http://" not in page.replace("http://www.w3.org/2000/svg", "") and "https://" not in page
-    )  # offline
+    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "") and "https://" not in page  # offline
 
     ok2, ingest2, _ = run_pipeline([str(CORPUS / "seeds")], workers=1)
     assert ok2 and ingest2 != ingest_id

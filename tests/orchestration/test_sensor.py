@@ -62,15 +62,12 @@ def _failing() -> None:
     _boom()
 
 
-def test_a_failed_run_is_retried_a_few_times_then_left(
-    landing: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failed_run_is_retried_a_few_times_then_left(landing: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import orchestration.schedules as sch
 
     monkeypatch.setattr(sch, "RETRY_AFTER_S", 0.0)
     (landing / "a.txt").write_text("报告", encoding="utf-8")
     with dg.DagsterInstance.ephemeral() as instance:
-
         def tick(cursor: str | None) -> dg.SensorResult | dg.SkipReason:
             return landing_sensor(dg.build_sensor_context(cursor=cursor, instance=instance))  # type: ignore[no-any-return]
 
@@ -80,14 +77,11 @@ def test_a_failed_run_is_retried_a_few_times_then_left(
         assert isinstance(tick(digest), dg.SkipReason)  # no run yet: nothing to retry
         cursor = digest
         for k in range(1, sch.RETRIES + 1):
-            _failing.execute_in_process(
-                instance=instance, raise_on_error=False, tags={"xxgk/landing_digest": str(digest)}
-            )
+            _failing.execute_in_process(instance=instance, raise_on_error=False,
+                                        tags={"xxgk/landing_digest": str(digest)})
             retry = tick(cursor)
             assert isinstance(retry, dg.SensorResult), k
             assert retry.run_requests[0].run_key == f"{digest}:retry{k}"  # type: ignore[index]
             cursor = retry.cursor
-        _failing.execute_in_process(
-            instance=instance, raise_on_error=False, tags={"xxgk/landing_digest": str(digest)}
-        )
+        _failing.execute_in_process(instance=instance, raise_on_error=False, tags={"xxgk/landing_digest": str(digest)})
         assert isinstance(tick(cursor), dg.SkipReason)  # given up after RETRIES: the next change starts over
