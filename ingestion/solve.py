@@ -855,29 +855,12 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
     consistent = bool(solutions) or not multi
     _propagate(out, eqs, integer)
     unsat += [(i, s.key) for s in slots for i in s.unsat]
-    # the one evaluation of every equation on the decided cells: by position in the slots' cells
-    # (``out`` holds them in that order), not by a dict lookup per term
-    at = _eq_positions(tuple(eqs), tuple(tuple(s.cells) for s in slots)) if eqs else None
-    if at is not None and len(out) == len(at[0]):
-        broken = _broken_at([r.value for r in out.values()], at[1])
-    else:
-        broken = _broken(out, eqs)
+    broken = _broken(out, eqs, slots)  # the one evaluation of every equation on the decided cells
     broken, contradicted = _distrust_contradicted(out, broken, notes)
     if all(s.exhaustive for s in slots):  # otherwise a vanished blank may explain the contradiction
         unsat += contradicted
     _distrust_in_broken_table(out, broken, unsat, notes)
     return Solved(out, notes, consistent, sorted(set(unsat)), unreadable, broken)
-
-
-def _side(cells: tuple[Cell, ...], out: dict[Cell, CellResult]) -> float | None:
-    """The sum of one side of an equation, None if a term is unknown."""
-    total: float | int = 0  # int sums of int cells: no float object per term
-    for c in cells:
-        r = out.get(c)
-        if r is None or r.value is None:
-            return None
-        total += r.value
-    return total
 
 
 EqAt = tuple[Equation, tuple[int, ...], tuple[int, ...]]
@@ -886,26 +869,24 @@ EqAt = tuple[Equation, tuple[int, ...], tuple[int, ...]]
 @lru_cache(maxsize=1024)
 def _eq_positions(
     eqs: tuple[Equation, ...], layout: tuple[tuple[Cell, ...], ...]
-) -> tuple[dict[Cell, int], tuple[EqAt, ...]] | None:
-    """Each equation's cells by position in the slots' cells, in slot order (memoised per table
-    layout); None when a cell repeats or an equation has a cell outside the slots."""
+) -> tuple[int, tuple[EqAt, ...]]:
+    """(number of distinct cells, each equation's cells by position), positions in the order the slots
+    list their cells: the order of ``solve``'s ``out``. A cell no slot holds gets the position just
+    past them, where the values hold None (memoised per table layout)."""
     index: dict[Cell, int] = {}
     for cells in layout:
         for c in cells:
-            if c in index:
-                return None
-            index[c] = len(index)
-    out: list[EqAt] = []
-    for e in eqs:
-        if any(c not in index for c in e.lhs) or any(c not in index for c in e.rhs):
-            return None
-        out.append((e, tuple(index[c] for c in e.lhs), tuple(index[c] for c in e.rhs)))
-    return index, tuple(out)
+            index.setdefault(c, len(index))  # a repeated cell keeps its first place, as in a dict
+    n = len(index)
+    eqs_at = tuple(
+        (e, tuple(index.get(c, n) for c in e.lhs), tuple(index.get(c, n) for c in e.rhs)) for e in eqs
+    )
+    return n, eqs_at
 
 
-def _side_at(at: tuple[int, ...], values: list[Value]) -> float | None:
-    """As :func:`_side`, over values by position."""
-    total: float | int = 0
+def _side(at: tuple[int, ...], values: list[Value]) -> float | None:
+    """The sum of one side of an equation, None if a term is unknown."""
+    total: float | int = 0  # int sums of int cells: no float object per term
     for i in at:
         v = values[i]
         if v is None:
@@ -914,27 +895,23 @@ def _side_at(at: tuple[int, ...], values: list[Value]) -> float | None:
     return total
 
 
-def _broken_at(values: list[Value], eqs_at: tuple[EqAt, ...]) -> list[tuple[Equation, float, float]]:
-    """As :func:`_broken`, over the cells' values in slot order."""
+def _broken(
+    out: dict[Cell, CellResult], eqs: Sequence[Equation], slots: list[Slot]
+) -> list[tuple[Equation, float, float]]:
+    """Equations whose cells are all known and that do not hold: (equation, lhs, rhs). Evaluated by
+    position in the slots' cells (``out`` holds them in that order), not by a dict lookup per term."""
+    if not eqs:
+        return []
+    n, eqs_at = _eq_positions(tuple(eqs), tuple(tuple(s.cells) for s in slots))
+    assert len(out) == n, "solve's cells are the slots' cells"
+    values = [r.value for r in out.values()]
+    values.append(None)  # the place of a cell outside the slots
     res: list[tuple[Equation, float, float]] = []
     for e, lhs, rhs in eqs_at:
-        ls = _side_at(lhs, values)
+        ls = _side(lhs, values)
         if ls is None:
             continue
-        rs = _side_at(rhs, values)
-        if rs is not None and ls != rs:
-            res.append((e, ls, rs))
-    return res
-
-
-def _broken(out: dict[Cell, CellResult], eqs: Sequence[Equation]) -> list[tuple[Equation, float, float]]:
-    """Equations whose cells are all known and that do not hold: (equation, lhs, rhs)."""
-    res: list[tuple[Equation, float, float]] = []
-    for e in eqs:
-        ls = _side(e.lhs, out)
-        if ls is None:
-            continue
-        rs = _side(e.rhs, out)
+        rs = _side(rhs, values)
         if rs is not None and ls != rs:
             res.append((e, ls, rs))
     return res
