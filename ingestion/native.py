@@ -26,7 +26,7 @@ from pathlib import Path
 from types import ModuleType
 
 # the parse path (pipeline.parse_chunk → parse_bytes → …); facts, pipeline and the CLI stay Python
-MODULES = ("codes", "identities", "normalise", "tokens", "read", "meta", "solve", "tables", "parse")
+MODULES = ("codes", "identities", "memo", "normalise", "tokens", "read", "meta", "solve", "tables", "parse")
 GROUP = "xxgk_native"  # mypyc's shared library for the group: xxgk_native__mypyc*.so beside the package
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "_native.json"

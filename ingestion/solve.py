@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Final
 
 from .identities import Cell, Equation
+from .memo import remember
 from .tokens import BLANK, NUMBER, Token
 
 Value = float | int | None
@@ -129,11 +130,7 @@ def parse_number(text: str, integer: bool) -> Value:
         if v is not None:
             return v
         v = _parse_number(text, True)
-        if v is not None and len(text) <= 12:
-            if len(_NUMBERS) >= _NUMBERS_MAX:
-                _NUMBERS.clear()
-            _NUMBERS[text] = v
-        return v
+        return remember(_NUMBERS, text, v, _NUMBERS_MAX) if v is not None and len(text) <= 12 else v
     return _parse_number(text, False)
 
 

@@ -20,6 +20,7 @@ from .codes import (
     t3_rows_for,
 )
 from .identities import Cell, Equation, cell, equations, row_cells, row_local
+from .memo import remember
 from .solve import Reading, Slot, Solved, build_readings, solve
 from .tokens import BLANK, LABEL, NUMBER, Token
 
@@ -116,11 +117,7 @@ def _t3_row_match(text: str, current: int) -> int:
     labels recur in every report."""
     memo = _T3_MATCHES[current + 1]
     hit = memo.get(text)
-    if hit is None:
-        if len(memo) >= 8192:
-            memo.clear()
-        hit = memo[text] = _t3_row_match_of(text, current)
-    return hit
+    return hit if hit is not None else remember(memo, text, _t3_row_match_of(text, current), 8192)
 
 
 def _t3_row_match_of(text: str, current: int) -> int:
@@ -214,12 +211,9 @@ _T4_HEADER_SEEN: Final[dict[str, bool]] = {}
 def _t4_header(text: str) -> bool:
     """Whether a label is 表四 header text (memoised: the same header words recur in every report)."""
     hit = _T4_HEADER_SEEN.get(text)
-    if hit is None:
-        hit = _T4_HEADER.match(text) is not None
-        if len(_T4_HEADER_SEEN) >= 65536:
-            _T4_HEADER_SEEN.clear()
-        _T4_HEADER_SEEN[text] = hit
-    return hit
+    return (
+        hit if hit is not None else remember(_T4_HEADER_SEEN, text, _T4_HEADER.match(text) is not None, 8192)
+    )
 
 
 def find_t4(tokens: list[Token], after: int) -> int | None:
@@ -297,11 +291,7 @@ _ITEMS_SEEN: Final[dict[str, str | None]] = {}
 def _measures(text: str) -> tuple[str, ...]:
     """The 表二 measures a header names, in print order (memoised: headers recur across reports)."""
     hit = _MEASURES_SEEN.get(text)
-    if hit is None:
-        if len(_MEASURES_SEEN) >= 8192:
-            _MEASURES_SEEN.clear()
-        hit = _MEASURES_SEEN[text] = _measures_of(text)
-    return hit
+    return hit if hit is not None else remember(_MEASURES_SEEN, text, _measures_of(text), 8192)
 
 
 def _measures_of(text: str) -> tuple[str, ...]:
@@ -315,12 +305,9 @@ def _measures_of(text: str) -> tuple[str, ...]:
 
 def _item(text: str) -> str | None:
     """The 表二 item a label names (memoised)."""
-    if text in _ITEMS_SEEN:
+    if text in _ITEMS_SEEN:  # None (no item) is a memoised answer too
         return _ITEMS_SEEN[text]
-    if len(_ITEMS_SEEN) >= 8192:
-        _ITEMS_SEEN.clear()
-    item = _ITEMS_SEEN[text] = _item_of(text)
-    return item
+    return remember(_ITEMS_SEEN, text, _item_of(text), 8192)
 
 
 def _item_of(text: str) -> str | None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from .memo import remember
 from .normalise import compact, normalise
 from .read import Document
 
@@ -82,11 +83,7 @@ def scan(cell: str, traditional: bool) -> Scanned:
     out: list[tuple[str, str, str, str | None, bool]] = []
     _scan_cell(normalise(cell, traditional), cell, out)
     res = tuple(out)
-    if len(cell) <= _CACHEABLE_LEN:
-        if len(cache) >= _SCAN_CACHE_MAX:
-            cache.clear()
-        cache[cell] = res
-    return res
+    return remember(cache, cell, res, _SCAN_CACHE_MAX) if len(cell) <= _CACHEABLE_LEN else res
 
 
 def _scan_cell(norm: str, raw: str, out: list[tuple[str, str, str, str | None, bool]]) -> None:
