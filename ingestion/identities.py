@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from .codes import T3_APPLICANT_COLS, T3_COLS, T4_COLS, T4_ROWS, t3_leaves_for
+from .codes import T3_APPLICANT_COLS, T3_COLS, T4_COLS, T4_ROWS, t3_leaves_for, t3_rows_for
 
 # variable length on purpose: mypyc keeps such a tuple boxed, so an interned cell stays the same object
 # (a tuple[str, str] would be unboxed and rebuilt at every dict lookup)
@@ -32,6 +32,14 @@ def cell(row: str, col: str) -> Cell:
 def row_cells(row: str, cols: tuple[str, ...]) -> list[Cell]:
     """The interned cells of one row (shared and read-only: a slot's cells)."""
     return [cell(row, c) for c in cols]
+
+
+@cache
+def table_cells(table: str, template: str = "2021") -> list[Cell]:
+    """表三/表四's interned cells in the template's row and column order (shared and read-only)."""
+    if table == "t3":
+        return [c for r in t3_rows_for(template) for c in row_cells(r, T3_COLS)]
+    return [c for r in T4_ROWS for c in row_cells(r, T4_COLS)]
 
 
 @dataclass(frozen=True, slots=True)

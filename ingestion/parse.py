@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, Final, NamedTuple
 
 from . import PARSER_VERSION
-from .codes import T2_DECIMAL_MEASURES, T3_COLS, T4_COLS, T4_ROWS, t3_rows_for
-from .identities import Cell, cell, equations
+from .codes import T2_DECIMAL_MEASURES
+from .identities import Cell, equations, table_cells
 from .meta import find_agency, find_prose_figures, find_year, looks_like_report
 from .normalise import compact, normalise, scan_head
 from .read import Document, ReadError, read_bytes
@@ -280,17 +280,9 @@ def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
 
 
 @cache
-def _cell_order(table: str, template: str) -> list[Cell]:
-    """表三/表四 cells in the template's row and column order (the order cells are emitted in)."""
-    if table == "t3":
-        return [cell(r, c) for r in t3_rows_for(template) for c in T3_COLS]
-    return [cell(r, c) for r in T4_ROWS for c in T4_COLS]
-
-
-@cache
 def _order_columns(table: str, template: str) -> tuple[list[str], list[str]]:
-    """The row and column codes of :func:`_cell_order`, as two lists."""
-    order = _cell_order(table, template)
+    """The row and column codes of the template's cell order (the order cells are emitted in)."""
+    order = table_cells(table, template)
     return [r for r, _ in order], [c for _, c in order]
 
 
@@ -303,7 +295,7 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
     solved_cells = tr.solved.cells
     items = list(solved_cells.items())
     if table != "t2":  # the template's order, which the solver's is unless a row went missing
-        order = _cell_order(table, tr.template or "2021")
+        order = table_cells(table, tr.template or "2021")
         if [k for k, _ in items] != order:
             items = [(k, solved_cells[k]) for k in order]
     for sev, row, msg in tr.notes:

@@ -15,11 +15,10 @@ from .codes import (
     T3_COLS,
     T3_ROW_INDEX,
     T3_ROWS,
-    T4_COLS,
     T4_ROWS,
     t3_rows_for,
 )
-from .identities import Cell, Equation, cell, equations, row_cells, row_local
+from .identities import Cell, Equation, equations, row_cells, row_local, table_cells
 from .memo import remember
 from .solve import Reading, Slot, Solved, build_readings, solve
 from .tokens import BLANK, LABEL, NUMBER, Token
@@ -231,11 +230,6 @@ def find_t4(tokens: list[Token], after: int) -> int | None:
     return None
 
 
-@cache
-def _t4_cells() -> list[Cell]:
-    return [cell(p, c) for p in T4_ROWS for c in T4_COLS]
-
-
 def parse_t4(tokens: list[Token], start: int) -> TableResult:
     values: list[Token] = []
     label_tok = tokens[start]
@@ -266,7 +260,7 @@ def parse_t4(tokens: list[Token], start: int) -> TableResult:
             values.append(t)
     res = TableResult("t4", None, None, end=end)
     res.label_of = {p: label_tok for p in T4_ROWS}
-    cells = _t4_cells()
+    cells = table_cells("t4")
     nums = [v for v in values if v.kind == NUMBER]
     res.runtogether = any(v.glued for v in nums) and len(nums) < len(cells)
     eqs = equations("t4")
