@@ -23,9 +23,15 @@
     {%- elif ids | length == 0 -%}
 false
     {%- else -%}
-{{ report_id_column }} in ({% for i in ids %}'{{ i }}'{{ ", " if not loop.last }}{% endfor %})
+{{ in_literals(report_id_column, ids) }}
     {%- endif -%}
 {%- else -%}
 true
 {%- endif -%}
+{%- endmacro %}
+
+
+{% macro in_literals(column, values) -%}
+{#- `column in ('v1', 'v2', …)`: a constant list, which DuckDB prunes a scan by (a subquery it does not). -#}
+{{ column }} in ({% for v in values %}'{{ v }}'{{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}

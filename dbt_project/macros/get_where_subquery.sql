@@ -9,14 +9,9 @@
 {%- set where = config.get('where', '') -%}
 {%- if where and execute and where == var('test_scope') -%}
     {%- set limit = var('max_literal_reports') | int -%}
-    {%- set latest -%}
-    select report_id from raw.reports where ingest_id = (select max(ingest_id) from raw.reports) limit {{ limit + 1 }}
-    {%- endset -%}
-    {%- set ids = run_query(latest).columns[0].values() -%}
+    {%- set ids = run_query("select report_id from raw.reports where " ~ where ~ " limit " ~ (limit + 1)).columns[0].values() -%}
     {%- if ids | length > 0 and ids | length <= limit -%}
-        {%- set where -%}
-report_id in ({% for i in ids %}'{{ i }}'{{ ", " if not loop.last }}{% endfor %})
-        {%- endset -%}
+        {%- set where = in_literals('report_id', ids) -%}
     {%- endif -%}
 {%- endif -%}
 {%- if where -%}
