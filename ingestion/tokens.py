@@ -97,22 +97,26 @@ def _scan_cell(norm: str, raw: str, out: list[tuple[str, str, str, str | None, b
     if _THOUSANDS.match(s):
         s = s.replace(",", "")
     pieces: list[tuple[str, str, str | None]] = []  # (kind, text, unit)
-    for m in _PIECE.finditer(s):
-        if m.lastgroup == "num" or m.group("num") is not None:
-            num = m.group("num")
-            unit = m.group("unit")
-            rest = s[m.end() :]
-            if unit is None and _ENUM_AFTER.match(rest) and num.isdigit():
+    # findall, not finditer: one tuple per piece instead of a match object and a group() call per
+    # group. The pieces tile the text (every character is a digit, a space or neither), so a piece's
+    # end is the running sum of their lengths.
+    end = 0
+    for num, unit, ws, txt in _PIECE.findall(s):
+        if num:
+            end += len(num) + len(unit)
+            if not unit and num.isdigit() and _ENUM_AFTER.match(s, end):
                 # "00000002.其他…": the last digit enumerates the next label
                 if len(num) > 1:
                     pieces.append(("n", num[:-1], None))
                 pieces.append(("t", num[-1], None))
                 continue
             pieces.append(("n", num, unit.strip() if unit else None))
-        elif m.group("ws") is not None:
-            pieces.append(("w", m.group("ws"), None))
+        elif ws:
+            end += len(ws)
+            pieces.append(("w", ws, None))
         else:
-            pieces.append(("t", m.group("txt"), None))
+            end += len(txt)
+            pieces.append(("t", txt, None))
     # merge label pieces (text, enumerators, inner spaces) into one label token each
     i = 0
     n = len(pieces)
@@ -132,9 +136,10 @@ def _scan_cell(norm: str, raw: str, out: list[tuple[str, str, str, str | None, b
                 buf.append(pieces[j][1])
                 j += 1
             # an enumerator digit followed by text is a label; a label followed by digits stops
-            label = compact("".join(buf))
+            joined = "".join(buf)
+            label = compact(joined)
             if label:
-                out.append((LABEL, label, "".join(buf).strip(), None, False))
+                out.append((LABEL, label, joined.strip(), None, False))
             i = j
 
 
