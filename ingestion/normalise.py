@@ -115,9 +115,7 @@ def normalise(text: str, traditional: bool = False, folds: set[str] | None = Non
     return text
 
 
-_SPACES: Final = re.compile(r"\s+")
-
-
 def compact(text: str) -> str:
-    """Label text for matching: no white space, ASCII quotes folded."""
-    return _SPACES.sub("", text).replace('"', "“")
+    """Label text for matching: no white space, ASCII quotes folded. ``str.split`` drops the same
+    characters as ``re.sub(r"\s+", "")`` (both ask Py_UNICODE_ISSPACE) at a fraction of the cost."""
+    return "".join(text.split()).replace('"', "“")

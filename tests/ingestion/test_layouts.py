@@ -84,6 +84,17 @@ def test_head_scan_is_the_fold_set_and_the_traditional_test(text: str, limit: in
     assert fold_width(text[:limit], folds) == text[:limit].translate(_FOLD)
 
 
+def test_compact_drops_every_character_a_regex_counts_as_white_space() -> None:
+    import re
+
+    from ingestion.normalise import compact
+
+    every_space = "".join(ch for ch in map(chr, range(0x3001)) if re.fullmatch(r"\s", ch))
+    text = "申请" + every_space + '人"情况"' + every_space + "\u3000\u200b总计"
+    assert compact(text) == re.sub(r"\s+", "", text).replace('"', "“")
+    assert compact(every_space) == ""
+
+
 @given(st.text(alphabet=st.sampled_from(list("結果發布(jiéguǒ)（一）APP20 ü") + ["(", ")"]), max_size=24))
 @settings(max_examples=300, deadline=None)
 def test_pinyin_glosses_go_only_right_after_a_cjk_character(text: str) -> None:
