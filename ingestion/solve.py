@@ -459,10 +459,12 @@ def _fitting_cuts(runs: list[str], n: int, local: list[LocalEq]) -> list[list[in
     equation is not a total printed after its parts (the general loop then decides).
 
     Left to right, a total's digits are forced (the sum of its parts, printed), and a part stops
-    growing once its equation's total could no longer fit in the digits left."""
+    growing once its equation's total could no longer fit in the digits left. A total printed last
+    is cut first, each length in turn: its parts then add up to a known value."""
     total_of = [-1] * n  # cell → the equation it is the total of
     part_of = [-1] * n  # cell → the equation it is a part of
     total_at: list[int] = []
+    last_part = [max(rhs) if rhs else -1 for _, rhs, _ in local]
     for k, (lhs, rhs, _) in enumerate(local):
         if len(lhs) != 1 or not rhs or lhs[0] <= max(rhs) or total_of[lhs[0]] >= 0 or part_of[lhs[0]] >= 0:
             return None
@@ -473,6 +475,7 @@ def _fitting_cuts(runs: list[str], n: int, local: list[LocalEq]) -> list[list[in
                 return None
             part_of[i] = k
     run = "".join(runs)
+    size = len(run)
     if len(runs) == 1 and math.comb(len(run) - 1, n - 1) > MAX_SPLITS and _count_cuts(run, n) > MAX_SPLITS:
         return "too many"
     # stop[p]: where the run holding digit p ends (a piece starting at p ends there at the latest)
@@ -480,8 +483,38 @@ def _fitting_cuts(runs: list[str], n: int, local: list[LocalEq]) -> list[list[in
     for r in runs:
         stop += [len(stop) + len(r)] * len(r)
     out: list[list[int]] = []
-    _fit_from(run, stop, n, 0, 0, [0] * n, [0] * len(local), total_of, part_of, total_at, out)
-    if len(runs) > 1:
+    vals = [0] * n
+    sums = [0] * len(local)
+    target = [-1] * len(local)
+    k = total_of[n - 1]
+    if k < 0:
+        _fit_from(run, stop, n, 0, 0, vals, sums, target, total_of, part_of, total_at, last_part, out)
+    else:
+        # the last cell is a total (every 表三 row, 表四's last group): its digits end the run. For
+        # each length of them, its parts must add up to that value exactly, none can exceed it, and
+        # its last part is forced (far fewer cuts tried than growing every part and testing the
+        # total's digits at the end)
+        last_run = size - len(runs[-1])
+        for start in range(size - 1, max(n - 2, last_run - 1), -1):
+            if run[start] == "0" and start < size - 1:
+                continue  # a leading zero
+            vals[n - 1] = target[k] = int(run[start:])
+            _fit_from(
+                run[:start],
+                stop,
+                n - 1,
+                0,
+                0,
+                vals,
+                sums,
+                target,
+                total_of,
+                part_of,
+                total_at,
+                last_part,
+                out,
+            )
+    if len(out) > 1:
         # split_runs' order: run by run, fewer pieces first, then shorter pieces first
         out.sort(key=lambda vals: _split_order(vals, runs))
     return out
@@ -524,11 +557,15 @@ def _fit_from(
     pos: int,
     vals: list[int],
     sums: list[int],
+    target: list[int],
     total_of: list[int],
     part_of: list[int],
     total_at: list[int],
+    last_part: list[int],
     out: list[list[int]],
 ) -> None:
+    """Cells ``i..n-1`` cut from ``run[pos:]``. ``sums``: each equation's parts so far; ``target``:
+    an equation's total where its digits were cut already (-1 where not)."""
     size = len(run)
     if i == n:
         if pos == size:
@@ -544,10 +581,44 @@ def _fit_from(
         end = pos + len(printed)
         if end <= limit and run.startswith(printed, pos) and size - end >= after and (after or end == size):
             vals[i] = sums[k]
-            _fit_from(run, stop, n, i + 1, end, vals, sums, total_of, part_of, total_at, out)
+            _fit_from(
+                run, stop, n, i + 1, end, vals, sums, target, total_of, part_of, total_at, last_part, out
+            )
         return
     e = part_of[i]
     first = size if after == 0 else pos + 1  # the last cell takes every digit left
+    if e >= 0 and target[e] >= 0:
+        need = target[e] - sums[e]  # what this part and the equation's later parts add up to
+        if i == last_part[e]:  # its last part: forced
+            printed = str(need)
+            end = pos + len(printed)
+            if (
+                need >= 0
+                and end <= limit
+                and run.startswith(printed, pos)
+                and size - end >= after
+                and (after or end == size)
+            ):
+                vals[i] = need
+                sums[e] += need
+                _fit_from(
+                    run, stop, n, i + 1, end, vals, sums, target, total_of, part_of, total_at, last_part, out
+                )
+                sums[e] -= need
+            return
+        for end in range(first, min(size - after, limit) + 1):
+            if end - pos > 1 and run[pos] == "0":
+                break  # a leading zero: no longer piece is a number either
+            v = int(run[pos:end])
+            if v > need:
+                break  # a longer piece only makes it worse
+            vals[i] = v
+            sums[e] += v
+            _fit_from(
+                run, stop, n, i + 1, end, vals, sums, target, total_of, part_of, total_at, last_part, out
+            )
+            sums[e] -= v
+        return
     for end in range(first, min(size - after, limit) + 1):
         if end - pos > 1 and run[pos] == "0":
             break  # a leading zero: no longer piece is a number either
@@ -560,11 +631,15 @@ def _fit_from(
                 break  # a longer piece only makes it worse
             sums[e] = s
             vals[i] = v
-            _fit_from(run, stop, n, i + 1, end, vals, sums, total_of, part_of, total_at, out)
+            _fit_from(
+                run, stop, n, i + 1, end, vals, sums, target, total_of, part_of, total_at, last_part, out
+            )
             sums[e] = s - v
         else:
             vals[i] = v
-            _fit_from(run, stop, n, i + 1, end, vals, sums, total_of, part_of, total_at, out)
+            _fit_from(
+                run, stop, n, i + 1, end, vals, sums, target, total_of, part_of, total_at, last_part, out
+            )
 
 
 def _count_cuts(run: str, n: int) -> int:
