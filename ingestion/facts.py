@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -142,13 +141,12 @@ def _report_row(res: ParseResult) -> tuple[Any, ...]:
     )
 
 
-_ISSUE_FIELDS = attrgetter("severity", "code", "table", "row", "col", "line", "message")
-
-
 def columns_of(results: Sequence[ParseResult]) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
     """Many parse results as the three tables' columns (one list per column, schema order): what a
     worker sends back. A result already holds its cells as columns (``ParseResult.columns``, in the
     schema's order after report_id): they are only concatenated here."""
+    from .parse import extend_issue_columns
+
     reports = [_report_row(r) for r in results]
     report_cols = [list(col) for col in zip(*reports, strict=True)] if reports else []
     cell_cols: list[list[Any]] = [[] for _ in CELLS.columns]
@@ -161,8 +159,7 @@ def columns_of(results: Sequence[ParseResult]) -> tuple[list[list[Any]], list[li
         if r.issues:
             issue_cols[0].extend(repeat(r.report_id, len(r.issues)))
             issue_cols[1].extend(range(len(r.issues)))
-            for col, vals in zip(issue_cols[2:], zip(*map(_ISSUE_FIELDS, r.issues)), strict=True):
-                col.extend(vals)
+            extend_issue_columns(r.issues, issue_cols[2:])
     return report_cols, (cell_cols if cell_cols[0] else []), (issue_cols if issue_cols[0] else [])
 
 

@@ -60,6 +60,20 @@ class Issue:
         }
 
 
+def extend_issue_columns(issues: list[Issue], cols: list[list[Any]]) -> None:
+    """Append issues to the issue table's columns (severity, code, table, row, col, line, message):
+    compiled attribute reads, where a worker's generic getter cost more than a report's cells."""
+    severity, code, table, row, col, line, message = cols
+    for i in issues:
+        severity.append(i.severity)
+        code.append(i.code)
+        table.append(i.table)
+        row.append(i.row)
+        col.append(i.col)
+        line.append(i.line)
+        message.append(i.message)
+
+
 class CellOut(NamedTuple):
     """One cell as emitted (a tuple: ~180 per report are built, each in C; nothing changes them)."""
 
