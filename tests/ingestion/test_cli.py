@@ -72,3 +72,15 @@ def test_generate_replaces_its_own_corpus_and_refuses_a_foreign_folder(tmp_path:
     (mine / "real.txt").write_text("x", encoding="utf-8")
     assert main(["generate", "--n", "2", "--out", str(mine)]) == 2
     assert [p.name for p in mine.iterdir()] == ["real.txt"]
+
+
+def test_bench_parse_reports_the_median_of_its_passes_and_their_range(tmp_path: Path, capsys: object) -> None:
+    corpus, out = tmp_path / "corpus", tmp_path / "parse.json"
+    main(["generate", "--n", "4", "--out", str(corpus), "--defects", "0"])
+    rc = main(["bench-parse", "--corpus", str(corpus), "--workers", "1", "--repeat", "3", "--json", str(out)])
+    r = json.loads(out.read_text(encoding="utf-8"))
+    assert rc == 0 and r["n"] == 4 and r["passes"] == 3 and r["cells"] > 0
+    for key in ("parse_reports_per_s_per_core", "parse_reports_per_s_all_cores"):
+        low, high = r[key + "_range"]
+        assert 0 < low <= r[key] <= high
+    assert main(["bench-parse", "--corpus", str(corpus), "--repeat", "0", "--json", ""]) == 2
