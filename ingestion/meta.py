@@ -52,9 +52,20 @@ def _clean_agency(a: str) -> str:
     return a.strip("（()） ")
 
 
+def _first_lines(text: str, n: int) -> str:
+    """``"\n".join(text.splitlines()[:n])``, splitting only as far as the n-th newline: every line
+    break splitlines knows ends a line at or before it ("\r\n" counts once)."""
+    end = -1
+    for _ in range(n):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return "\n".join(text.splitlines()[:n])
+    return "\n".join(text[:end].splitlines()[:n])
+
+
 def find_agency(text: str) -> str | None:
     head = text[:6000]
-    first_lines = "\n".join(head.splitlines()[:12])
+    first_lines = _first_lines(head, 12)
     for pat in (_TITLE_BEFORE, _TITLE_AFTER):
         m = pat.search(first_lines)
         if m:
@@ -93,10 +104,16 @@ _PROSE_APPLICATIONS = re.compile(
 _PROSE_REVIEWS = re.compile(r"行政复议(?:案件)?\s*(\d{1,6})\s*[件起]")
 
 
+# every match of _PROSE_APPLICATIONS holds 收到 or 受理 within its first 4 characters: its search starts
+# 2 characters before the first of them (a literal search), not at every character of the text
+_PROSE_APPLICATIONS_KEY = re.compile("收到|受理")
+
+
 def find_prose_figures(text: str) -> dict[str, int]:
     """``applications`` (共收到申请N件) and ``reviews`` (行政复议N件) where the prose states them."""
     out: dict[str, int] = {}
-    m = _PROSE_APPLICATIONS.search(text)
+    key = _PROSE_APPLICATIONS_KEY.search(text)
+    m = _PROSE_APPLICATIONS.search(text, max(0, key.start() - 2)) if key else None
     if m:
         out["applications"] = int(m.group(1) or m.group(2))
     m = _PROSE_REVIEWS.search(text)

@@ -213,3 +213,23 @@ def _label_of(row: str) -> str:
     from ingestion.codes import T3_ROW_BY_CODE
 
     return T3_ROW_BY_CODE[row].label.split(".")[-1][:6]
+
+
+@given(st.text(alphabet=st.sampled_from(list("县政府报告\n\r\x0b\x0c\x1c\x85\u2028 a1")), max_size=60),
+       st.integers(0, 14))
+@settings(max_examples=400, deadline=None, derandomize=True)
+def test_first_lines_are_the_first_lines_splitlines_finds(text: str, n: int) -> None:
+    from ingestion.meta import _first_lines
+
+    assert _first_lines(text, n) == "\n".join(text.splitlines()[:n])
+
+
+@given(st.lists(st.sampled_from(["共", "累计", "全年", "收到", "受理", "收", "理", "了", "各类", "政府信息公开",
+                                 "依申请公开", "申请", "事项", "17", "3", " ", "件", "个", "份", "行政复议"]),
+                max_size=14).map("".join))
+@settings(max_examples=400, deadline=None, derandomize=True)
+def test_prose_figures_search_from_the_first_keyword_finds_the_leftmost_match(text: str) -> None:
+    from ingestion.meta import _PROSE_APPLICATIONS, find_prose_figures
+
+    m = _PROSE_APPLICATIONS.search(text)
+    assert find_prose_figures(text).get("applications") == (int(m.group(1) or m.group(2)) if m else None)
