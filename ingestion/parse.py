@@ -216,7 +216,8 @@ _TRADITIONAL_ONLY: Final = "們與報開關發這為數實處問時書條項辦�
 
 
 def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
-    sample = "\n".join(" ".join(line.cells) for line in doc.lines[:400])
+    head_lines = [" ".join(line.cells) for line in doc.lines[:400]]
+    sample = "\n".join(head_lines)
     folds, hinted = scan_head(sample, 20000)
     # three distinct hint characters present: a substring test each, not a set of the whole sample
     traditional = hinted and sum(1 for ch in _TRADITIONAL_ONLY if ch in sample) >= 3
@@ -232,7 +233,7 @@ def _parse_document(doc: Document, res: ParseResult, cut: bool = False) -> None:
     # tokenise from the first table anchor on; prose before it is only read for metadata
     first = None
     for i, line in enumerate(doc.lines):
-        joined = " ".join(line.cells)
+        joined = head_lines[i] if i < len(head_lines) else " ".join(line.cells)
         if "第" not in joined and "本" not in joined:  # neither anchor can be on this line
             continue
         joined = compact(normalise(joined, traditional))
