@@ -54,6 +54,8 @@ def looks_traditional(text: str) -> bool:
 
 
 def to_simplified(text: str) -> str:
+    if text.isascii():  # OpenCC maps no ASCII character (test): numbers and blanks skip the call
+        return text
     return str(_t2s().convert(text))
 
 

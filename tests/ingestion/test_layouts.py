@@ -233,3 +233,12 @@ def test_prose_figures_search_from_the_first_keyword_finds_the_leftmost_match(te
 
     m = _PROSE_APPLICATIONS.search(text)
     assert find_prose_figures(text).get("applications") == (int(m.group(1) or m.group(2)) if m else None)
+
+
+def test_opencc_leaves_ascii_alone() -> None:
+    """to_simplified skips OpenCC for ASCII text: it must be what OpenCC returns for it."""
+    from ingestion.normalise import _t2s
+
+    ascii_text = "".join(map(chr, range(1, 128)))
+    assert _t2s().convert(ascii_text) == ascii_text
+    assert _t2s().convert("12 | 3.5 | -- | n/a") == "12 | 3.5 | -- | n/a"
