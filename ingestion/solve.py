@@ -482,13 +482,10 @@ def _fitting_cuts(runs: list[str], n: int, local: list[LocalEq]) -> list[list[in
     stop: list[int] = []
     for r in runs:
         stop += [len(stop) + len(r)] * len(r)
-    out: list[list[int]] = []
-    vals = [0] * n
-    sums = [0] * len(local)
-    target = [-1] * len(local)
+    cut = _Cutter(run, stop, n, total_of, part_of, total_at, last_part)
     k = total_of[n - 1]
     if k < 0:
-        _fit_from(run, stop, n, 0, 0, vals, sums, target, total_of, part_of, total_at, last_part, out)
+        cut.fit(0, 0)
     else:
         # the last cell is a total (every 表三 row, 表四's last group): its digits end the run. For
         # each length of them, its parts must add up to that value exactly, none can exceed it, and
@@ -498,22 +495,10 @@ def _fitting_cuts(runs: list[str], n: int, local: list[LocalEq]) -> list[list[in
         for start in range(size - 1, max(n - 2, last_run - 1), -1):
             if run[start] == "0" and start < size - 1:
                 continue  # a leading zero
-            vals[n - 1] = target[k] = int(run[start:])
-            _fit_from(
-                run[:start],
-                stop,
-                n - 1,
-                0,
-                0,
-                vals,
-                sums,
-                target,
-                total_of,
-                part_of,
-                total_at,
-                last_part,
-                out,
-            )
+            cut.vals[n - 1] = cut.target[k] = int(run[start:])
+            cut.run, cut.n = run[:start], n - 1
+            cut.fit(0, 0)
+    out = cut.out
     if len(out) > 1:
         # split_runs' order: run by run, fewer pieces first, then shorter pieces first
         out.sort(key=lambda vals: _split_order(vals, runs))
@@ -549,97 +534,104 @@ def _owners(vals: list[int], nums: list[Token], digits: list[int]) -> list[Token
     return owner
 
 
-def _fit_from(
-    run: str,
-    stop: list[int],
-    n: int,
-    i: int,
-    pos: int,
-    vals: list[int],
-    sums: list[int],
-    target: list[int],
-    total_of: list[int],
-    part_of: list[int],
-    total_at: list[int],
-    last_part: list[int],
-    out: list[list[int]],
-) -> None:
-    """Cells ``i..n-1`` cut from ``run[pos:]``. ``sums``: each equation's parts so far; ``target``:
-    an equation's total where its digits were cut already (-1 where not)."""
-    size = len(run)
-    if i == n:
+class _Cutter:
+    """The state of one :func:`_fitting_cuts` search (an object, not a recursive closure: that would be
+    a reference cycle only the garbage collector frees)."""
+
+    def __init__(
+        self,
+        run: str,
+        stop: list[int],
+        n: int,
+        total_of: list[int],
+        part_of: list[int],
+        total_at: list[int],
+        last_part: list[int],
+    ) -> None:
+        self.run = run  # the digits to cut (without a last total already cut off)
+        self.stop = stop  # where the printed run holding each digit ends
+        self.n = n  # the cells to cut it into
+        self.total_of = total_of  # cell -> the equation it is the total of, or -1
+        self.part_of = part_of  # cell -> the equation it is a part of, or -1
+        self.total_at = total_at  # equation -> its total's cell
+        self.last_part = last_part  # equation -> its last part's cell
+        self.vals = [0] * len(total_of)  # the cut so far
+        self.sums = [0] * len(total_at)  # each equation's parts so far
+        self.target = [-1] * len(total_at)  # an equation's total where its digits were cut already
+        self.out: list[list[int]] = []
+
+    def fit(self, i: int, pos: int) -> None:
+        """Every cut of ``run[pos:]`` into cells ``i..n-1`` under which the equations hold."""
+        run, n, vals, sums = self.run, self.n, self.vals, self.sums
+        size = len(run)
+        if i == n:
+            if pos == size:
+                self.out.append(list(vals))
+            return
         if pos == size:
-            out.append(list(vals))
-        return
-    if pos == size:
-        return
-    after = n - i - 1  # cells still to come after this one, one digit at least each
-    limit = stop[pos]  # a piece never runs past the end of its printed run
-    k = total_of[i]
-    if k >= 0:  # a total: its digits are the sum of its parts
-        printed = str(sums[k])
-        end = pos + len(printed)
-        if end <= limit and run.startswith(printed, pos) and size - end >= after and (after or end == size):
-            vals[i] = sums[k]
-            _fit_from(
-                run, stop, n, i + 1, end, vals, sums, target, total_of, part_of, total_at, last_part, out
-            )
-        return
-    e = part_of[i]
-    first = size if after == 0 else pos + 1  # the last cell takes every digit left
-    if e >= 0 and target[e] >= 0:
-        need = target[e] - sums[e]  # what this part and the equation's later parts add up to
-        if i == last_part[e]:  # its last part: forced
-            printed = str(need)
+            return
+        after = n - i - 1  # cells still to come after this one, one digit at least each
+        limit = self.stop[pos]  # a piece never runs past the end of its printed run
+        k = self.total_of[i]
+        if k >= 0:  # a total: its digits are the sum of its parts
+            printed = str(sums[k])
             end = pos + len(printed)
             if (
-                need >= 0
-                and end <= limit
+                end <= limit
                 and run.startswith(printed, pos)
                 and size - end >= after
                 and (after or end == size)
             ):
-                vals[i] = need
-                sums[e] += need
-                _fit_from(
-                    run, stop, n, i + 1, end, vals, sums, target, total_of, part_of, total_at, last_part, out
-                )
-                sums[e] -= need
+                vals[i] = sums[k]
+                self.fit(i + 1, end)
+            return
+        e = self.part_of[i]
+        first = size if after == 0 else pos + 1  # the last cell takes every digit left
+        if e >= 0 and self.target[e] >= 0:
+            need = self.target[e] - sums[e]  # what this part and the equation's later parts add up to
+            if i == self.last_part[e]:  # its last part: forced
+                printed = str(need)
+                end = pos + len(printed)
+                if (
+                    need >= 0
+                    and end <= limit
+                    and run.startswith(printed, pos)
+                    and size - end >= after
+                    and (after or end == size)
+                ):
+                    vals[i] = need
+                    sums[e] += need
+                    self.fit(i + 1, end)
+                    sums[e] -= need
+                return
+            for end in range(first, min(size - after, limit) + 1):
+                if end - pos > 1 and run[pos] == "0":
+                    break  # a leading zero: no longer piece is a number either
+                v = int(run[pos:end])
+                if v > need:
+                    break  # a longer piece only makes it worse
+                vals[i] = v
+                sums[e] += v
+                self.fit(i + 1, end)
+                sums[e] -= v
             return
         for end in range(first, min(size - after, limit) + 1):
             if end - pos > 1 and run[pos] == "0":
                 break  # a leading zero: no longer piece is a number either
             v = int(run[pos:end])
-            if v > need:
-                break  # a longer piece only makes it worse
-            vals[i] = v
-            sums[e] += v
-            _fit_from(
-                run, stop, n, i + 1, end, vals, sums, target, total_of, part_of, total_at, last_part, out
-            )
-            sums[e] -= v
-        return
-    for end in range(first, min(size - after, limit) + 1):
-        if end - pos > 1 and run[pos] == "0":
-            break  # a leading zero: no longer piece is a number either
-        v = int(run[pos:end])
-        if e >= 0:
-            s = sums[e] + v
-            t = total_at[e]
-            # the total needs len(str(s)) digits at least, the cells around it one each
-            if size - end < (t - i - 1) + len(str(s)) + (n - 1 - t):
-                break  # a longer piece only makes it worse
-            sums[e] = s
-            vals[i] = v
-            _fit_from(
-                run, stop, n, i + 1, end, vals, sums, target, total_of, part_of, total_at, last_part, out
-            )
-            sums[e] = s - v
-        else:
-            vals[i] = v
-            _fit_from(
-                run, stop, n, i + 1, end, vals, sums, target, total_of, part_of, total_at, last_part, out
-            )
+            if e >= 0:
+                s = sums[e] + v
+                t = self.total_at[e]
+                # the total needs len(str(s)) digits at least, the cells around it one each
+                if size - end < (t - i - 1) + len(str(s)) + (n - 1 - t):
+                    break  # a longer piece only makes it worse
+                sums[e] = s
+                vals[i] = v
+                self.fit(i + 1, end)
+                sums[e] = s - v
+            else:
+                vals[i] = v
+                self.fit(i + 1, end)
 
 
 def _count_cuts(run: str, n: int) -> int:
