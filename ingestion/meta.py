@@ -53,7 +53,7 @@ def _clean_agency(a: str) -> str:
 
 
 def _first_lines(text: str, n: int) -> str:
-    """``"\n".join(text.splitlines()[:n])``, splitting only as far as the n-th newline: every line
+    r"""``"\n".join(text.splitlines()[:n])``, splitting only as far as the n-th newline: every line
     break splitlines knows ends a line at or before it ("\r\n" counts once)."""
     end = -1
     for _ in range(n):

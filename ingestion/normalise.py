@@ -118,6 +118,6 @@ def normalise(text: str, traditional: bool = False, folds: set[str] | None = Non
 
 
 def compact(text: str) -> str:
-    """Label text for matching: no white space, ASCII quotes folded. ``str.split`` drops the same
+    r"""Label text for matching: no white space, ASCII quotes folded. ``str.split`` drops the same
     characters as ``re.sub(r"\s+", "")`` (both ask Py_UNICODE_ISSPACE) at a fraction of the cost."""
     return "".join(text.split()).replace('"', "“")
