@@ -35,3 +35,13 @@ true
 {#- `column in ('v1', 'v2', …)`: a constant list, which DuckDB prunes a scan by (a subquery it does not). -#}
 {{ column }} in ({% for v in values %}'{{ v }}'{{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}
+
+
+{% macro delete_changed_reports() -%}
+{#- pre_hook of the per-report incremental models: the rows of the reports this run re-selects go first.
+    delete+insert alone deletes only the reports the new select returns rows for, so a report re-parsed by
+    a new parser version that no longer finds a table kept its old rows for that table. -#}
+{%- if is_incremental() -%}
+delete from {{ this }} where {{ changed_reports('report_id') }}
+{%- endif -%}
+{%- endmacro %}

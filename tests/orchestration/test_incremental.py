@@ -65,3 +65,34 @@ def test_incremental_marts_equal_a_full_rebuild(pipeline_home: Path) -> None:
         assert (n > 0 or not has_rows) and extra == 0 and missing == 0, (table, n, extra, missing)
     # the report found again at a new path counts both paths
     assert con.execute("select max(n_source_paths) from marts.report_quality").fetchone() == (2,)
+
+
+@pytest.mark.slow
+def test_a_report_that_lost_a_table_on_reparse_leaves_no_rows_behind(pipeline_home: Path) -> None:
+    """A new parser version re-parses a report and no longer finds its 表三: the incremental models must
+    drop its old 表三 rows, not keep them because the new parse has none to replace them with."""
+    from orchestration.run import run_pipeline
+
+    corpus = pipeline_home / "corpus"
+    generate(corpus, 3, seed=8, defect_share=0.0)
+    assert run_pipeline([str(corpus)], workers=1, threshold=1.0)[0]
+    warehouse = pipeline_home / "w.duckdb"
+    con = duckdb.connect(str(warehouse))
+    rid = con.execute("select min(report_id) from marts.refusal_reasons").fetchone()[0]  # type: ignore[index]
+    con.execute("delete from raw.report_cells where report_id = ? and table_id = 't3'", [rid])
+    con.execute("update raw.reports set ingest_id = '29991231T000000Z-reparse', status = 'partial' "
+                "where report_id = ?", [rid])
+    con.close()
+    env = {**os.environ, "XXGK_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1"}
+    proc = subprocess.run([str(Path(sys.executable).with_name("dbt")), "run", "--quiet",
+                           "--target-path", str(pipeline_home / "dbt-target")],
+                          cwd=DBT_PROJECT, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    for table in ("staging.int_t3__applicant_columns", "marts.applications_by_applicant_type",
+                  "marts.refusal_reasons"):
+        assert con.execute(f"select count(*) from {table} where report_id = ?", [rid]).fetchone() == (0,), table
+    assert con.execute("select report_status from marts.report_quality where report_id = ?",
+                       [rid]).fetchall() == [("partial",)]
+    others = con.execute("select count(distinct report_id) from marts.refusal_reasons").fetchone()[0]  # type: ignore[index]
+    assert others == 2
