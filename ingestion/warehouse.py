@@ -42,6 +42,7 @@ create table if not exists raw.agencies (agency varchar primary key, province va
   county varchar, township varchar, adcode varchar, admin_level varchar, unit_kind varchar);
 create schema if not exists ref;
 create schema if not exists dq;
+create table if not exists dq.model_ingests (model varchar, ingest_id varchar, primary key (model, ingest_id));
 create table if not exists dq.validation_runs (
   ingest_id varchar, suite varchar, expectation varchar, severity varchar, success boolean,
   n_unexpected integer, n_reports integer, validated_at timestamp, primary key (ingest_id, expectation));

@@ -12,7 +12,7 @@
 {%- endif -%}
 {%- if has_ingest.value -%}
     {%- set changed -%}
-    with seen as (select distinct ingest_id from {{ this }} where ingest_id is not null)
+    with seen as ({{ seen_ingests() }})
     select report_id from {{ ref('stg_xxgk__reports') }} where ingest_id not in (select ingest_id from seen)
     union
     select report_id from {{ ref('stg_xxgk__report_sources') }} where ingest_id not in (select ingest_id from seen)
@@ -28,6 +28,33 @@ false
 {%- else -%}
 true
 {%- endif -%}
+{%- endmacro %}
+
+
+{% macro seen_ingests() -%}
+{#- The ingests this model's builds have taken in: those record_seen_ingests noted after each build, and
+    those its rows carry (a model built by a release that kept no record). Rows alone are not enough: an
+    ingest that only found known reports at new paths, or only reports without rows in this model, left no
+    row carrying its id, so its reports were selected again by every later build, and the next ones'
+    on top, until the list outgrew the literals and every build scanned the whole warehouse. -#}
+select ingest_id from dq.model_ingests where model = '{{ this.schema }}.{{ this.identifier }}'
+union
+select distinct ingest_id from {{ this }} where ingest_id is not null
+{%- endmacro %}
+
+
+{% macro record_seen_ingests() -%}
+{#- post_hook of the per-report incremental models: every ingest in the warehouse now has been taken in
+    by this build (a full one reads everything, an incremental one every report of an unseen ingest). -#}
+insert into dq.model_ingests (model, ingest_id)
+select distinct '{{ this.schema }}.{{ this.identifier }}', ingest_id from (
+    select ingest_id from {{ ref('stg_xxgk__reports') }}
+    union
+    select ingest_id from {{ ref('stg_xxgk__report_sources') }}
+) as ingests
+where ingest_id is not null
+  and ingest_id not in (
+    select ingest_id from dq.model_ingests where model = '{{ this.schema }}.{{ this.identifier }}')
 {%- endmacro %}
 
 

@@ -96,3 +96,28 @@ def test_a_report_that_lost_a_table_on_reparse_leaves_no_rows_behind(pipeline_ho
                        [rid]).fetchall() == [("partial",)]
     others = con.execute("select count(distinct report_id) from marts.refusal_reasons").fetchone()[0]  # type: ignore[index]
     assert others == 2
+
+
+@pytest.mark.slow
+def test_an_ingest_of_known_reports_at_new_paths_is_taken_in_once(pipeline_home: Path) -> None:
+    """An ingest that only finds known reports at new paths writes no row carrying its id: the models must
+    still count it as taken in, or every later build selects those reports again (and the list grows)."""
+    from orchestration.run import run_pipeline
+
+    corpus, again = pipeline_home / "corpus", pipeline_home / "again"
+    generate(corpus, 3, seed=9, defect_share=0.0)
+    assert run_pipeline([str(corpus)], workers=1, threshold=1.0)[0]
+    shutil.copytree(corpus, again)
+    assert run_pipeline([str(again)], workers=1, threshold=1.0)[0]
+    con = duckdb.connect(str(pipeline_home / "w.duckdb"), read_only=True)
+    assert con.execute("select count(*) from raw.ingests").fetchone() == (2,)
+    for model in [*[f"marts.{t}" for t in INCREMENTAL], "staging.int_t3__applicant_columns"]:
+        left = con.execute(f"""
+            with seen as (select ingest_id from dq.model_ingests where model = '{model}'
+                          union select ingest_id from {model})
+            select count(*) from (
+                select report_id from raw.reports where ingest_id not in (select ingest_id from seen)
+                union select report_id from raw.report_sources where ingest_id not in (select ingest_id from seen))
+        """).fetchone()
+        assert left == (0,), model
+    assert con.execute("select min(n_source_paths) from marts.report_quality").fetchone() == (2,)

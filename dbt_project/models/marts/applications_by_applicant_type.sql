@@ -1,5 +1,6 @@
 {{ config(materialized='incremental', unique_key='report_id', incremental_strategy='delete+insert',
-          on_schema_change='append_new_columns', pre_hook="{{ delete_changed_reports() }}") }}
+          on_schema_change='append_new_columns', pre_hook="{{ delete_changed_reports() }}",
+          post_hook="{{ record_seen_ingests() }}") }}
 -- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}
 with columns as (
     select * from {{ ref('int_t3__applicant_columns') }}

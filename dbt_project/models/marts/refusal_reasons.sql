@@ -1,5 +1,6 @@
 {{ config(materialized='incremental', unique_key='report_id', incremental_strategy='delete+insert',
-          on_schema_change='append_new_columns', pre_hook="{{ delete_changed_reports() }}") }}
+          on_schema_change='append_new_columns', pre_hook="{{ delete_changed_reports() }}",
+          post_hook="{{ record_seen_ingests() }}") }}
 -- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}
 -- Every reason a request was not (fully) granted: each denied.*, unable.*, not_processed.* and other*
 -- leaf row of 表三, counted in the 总计 column, with its share of the report's outcomes.

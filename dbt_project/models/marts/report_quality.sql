@@ -1,5 +1,6 @@
 {{ config(materialized='incremental', unique_key='report_id', incremental_strategy='delete+insert',
-          on_schema_change='append_new_columns', pre_hook="{{ delete_changed_reports() }}") }}
+          on_schema_change='append_new_columns', pre_hook="{{ delete_changed_reports() }}",
+          post_hook="{{ record_seen_ingests() }}") }}
 -- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}
 -- One row per report: what the parser read, what the gates found, where the raw file is.
 {% set changed = changed_reports('report_id') %}  {#- one lookup, three filters #}

@@ -1,5 +1,6 @@
 {{ config(materialized='incremental', unique_key='report_id', incremental_strategy='delete+insert',
-          on_schema_change='append_new_columns', pre_hook="{{ delete_changed_reports() }}") }}
+          on_schema_change='append_new_columns', pre_hook="{{ delete_changed_reports() }}",
+          post_hook="{{ record_seen_ingests() }}") }}
 -- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}
 -- 表四 per report × proceeding (行政复议; 行政诉讼 未经复议直接起诉 / 复议后起诉).
 with cells as (
