@@ -562,76 +562,65 @@ class _Cutter:
 
     def fit(self, i: int, pos: int) -> None:
         """Every cut of ``run[pos:]`` into cells ``i..n-1`` under which the equations hold."""
-        run, n, vals, sums = self.run, self.n, self.vals, self.sums
+        run, n, sums = self.run, self.n, self.sums
         size = len(run)
         if i == n:
             if pos == size:
-                self.out.append(list(vals))
+                self.out.append(list(self.vals))
             return
         if pos == size:
             return
-        after = n - i - 1  # cells still to come after this one, one digit at least each
-        limit = self.stop[pos]  # a piece never runs past the end of its printed run
         k = self.total_of[i]
         if k >= 0:  # a total: its digits are the sum of its parts
-            printed = str(sums[k])
-            end = pos + len(printed)
-            if (
-                end <= limit
-                and run.startswith(printed, pos)
-                and size - end >= after
-                and (after or end == size)
-            ):
-                vals[i] = sums[k]
-                self.fit(i + 1, end)
+            self._forced(i, pos, sums[k], -1)
             return
         e = self.part_of[i]
-        first = size if after == 0 else pos + 1  # the last cell takes every digit left
-        if e >= 0 and self.target[e] >= 0:
-            need = self.target[e] - sums[e]  # what this part and the equation's later parts add up to
-            if i == self.last_part[e]:  # its last part: forced
-                printed = str(need)
-                end = pos + len(printed)
-                if (
-                    need >= 0
-                    and end <= limit
-                    and run.startswith(printed, pos)
-                    and size - end >= after
-                    and (after or end == size)
-                ):
-                    vals[i] = need
-                    sums[e] += need
-                    self.fit(i + 1, end)
-                    sums[e] -= need
-                return
-            for end in range(first, min(size - after, limit) + 1):
-                if end - pos > 1 and run[pos] == "0":
-                    break  # a leading zero: no longer piece is a number either
-                v = int(run[pos:end])
-                if v > need:
-                    break  # a longer piece only makes it worse
-                vals[i] = v
-                sums[e] += v
-                self.fit(i + 1, end)
-                sums[e] -= v
+        target = self.target[e] if e >= 0 else -1  # its equation's total, where already cut
+        if target >= 0 and i == self.last_part[e]:  # the last part of a known total: forced
+            if target >= sums[e]:
+                self._forced(i, pos, target - sums[e], e)
             return
-        for end in range(first, min(size - after, limit) + 1):
+        after = n - i - 1  # cells still to come after this one, one digit at least each
+        first = size if after == 0 else pos + 1  # the last cell takes every digit left
+        for end in range(first, min(size - after, self.stop[pos]) + 1):
             if end - pos > 1 and run[pos] == "0":
                 break  # a leading zero: no longer piece is a number either
             v = int(run[pos:end])
             if e >= 0:
-                s = sums[e] + v
-                t = self.total_at[e]
-                # the total needs len(str(s)) digits at least, the cells around it one each
-                if size - end < (t - i - 1) + len(str(s)) + (n - 1 - t):
-                    break  # a longer piece only makes it worse
-                sums[e] = s
-                vals[i] = v
-                self.fit(i + 1, end)
-                sums[e] = s - v
-            else:
-                vals[i] = v
-                self.fit(i + 1, end)
+                # a longer piece only makes it worse: past its known total, or its total
+                # (len(str(sum)) digits at least, the cells around it one each) no longer fits
+                if target >= 0:
+                    if sums[e] + v > target:
+                        break
+                else:
+                    t = self.total_at[e]
+                    if size - end < (t - i - 1) + len(str(sums[e] + v)) + (n - 1 - t):
+                        break
+                sums[e] += v
+            self.vals[i] = v
+            self.fit(i + 1, end)
+            if e >= 0:
+                sums[e] -= v
+
+    def _forced(self, i: int, pos: int, value: int, e: int) -> None:
+        """Cell ``i`` takes ``value`` if its digits are printed next, within their run, with a digit
+        left for each later cell (and all digits gone at the last); a part of equation ``e`` counts."""
+        run = self.run
+        printed = str(value)
+        end = pos + len(printed)
+        after = self.n - i - 1
+        if (
+            end <= self.stop[pos]
+            and run.startswith(printed, pos)
+            and len(run) - end >= after
+            and (after or end == len(run))
+        ):
+            self.vals[i] = value
+            if e >= 0:
+                self.sums[e] += value
+            self.fit(i + 1, end)
+            if e >= 0:
+                self.sums[e] -= value
 
 
 def _count_cuts(run: str, n: int) -> int:
