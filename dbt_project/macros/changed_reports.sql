@@ -37,9 +37,15 @@ true
     ingest that only found known reports at new paths, or only reports without rows in this model, left no
     row carrying its id, so its reports were selected again by every later build, and the next ones'
     on top, until the list outgrew the literals and every build scanned the whole warehouse. -#}
-select ingest_id from dq.model_ingests where model = '{{ this.schema }}.{{ this.identifier }}'
+select ingest_id from dq.model_ingests where model = {{ model_key() }}
 union
 select distinct ingest_id from {{ this }} where ingest_id is not null
+{%- endmacro %}
+
+
+{% macro model_key() -%}
+{#- how dq.model_ingests names this model: 'schema.name' -#}
+'{{ this.schema }}.{{ this.identifier }}'
 {%- endmacro %}
 
 
@@ -47,14 +53,14 @@ select distinct ingest_id from {{ this }} where ingest_id is not null
 {#- post_hook of the per-report incremental models: every ingest in the warehouse now has been taken in
     by this build (a full one reads everything, an incremental one every report of an unseen ingest). -#}
 insert into dq.model_ingests (model, ingest_id)
-select distinct '{{ this.schema }}.{{ this.identifier }}', ingest_id from (
+select distinct {{ model_key() }}, ingest_id from (
     select ingest_id from {{ ref('stg_xxgk__reports') }}
     union
     select ingest_id from {{ ref('stg_xxgk__report_sources') }}
 ) as ingests
 where ingest_id is not null
   and ingest_id not in (
-    select ingest_id from dq.model_ingests where model = '{{ this.schema }}.{{ this.identifier }}')
+    select ingest_id from dq.model_ingests where model = {{ model_key() }})
 {%- endmacro %}
 
 
