@@ -182,16 +182,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     # figure and their range says how much to trust it.
     one = [_in_fresh_process(one_core)[0] for _ in range(args.repeat)]
     par_runs = [_in_fresh_process(all_cores) for _ in range(args.repeat)]
-    par = [secs for secs, _ in par_runs]
     cells = par_runs[-1][1]
-    rates = sorted(round(len(files) / s) for s in one)
-    results["parse_1_core_s"] = round(statistics.median(one), 2)
-    results["parse_reports_per_s_per_core"] = round(statistics.median(rates))
-    results["parse_reports_per_s_per_core_range"] = [rates[0], rates[-1]]
-    all_rates = sorted(round(len(files) / s) for s in par)
-    results[f"parse_{workers}_workers_s"] = round(statistics.median(par), 2)
-    results["parse_reports_per_s_all_cores"] = round(statistics.median(all_rates))
-    results["parse_reports_per_s_all_cores_range"] = [all_rates[0], all_rates[-1]]
+    for times, key, per_s in (
+        (one, "parse_1_core_s", "parse_reports_per_s_per_core"),
+        ([s for s, _ in par_runs], f"parse_{workers}_workers_s", "parse_reports_per_s_all_cores"),
+    ):
+        rates = sorted(round(len(files) / s) for s in times)
+        results[key] = round(statistics.median(times), 2)
+        results[per_s] = round(statistics.median(rates))
+        results[per_s + "_range"] = [rates[0], rates[-1]]
     results["passes"] = args.repeat
     results["cells"] = cells
     results["peak_rss_mb"] = round(_peak_rss_mb())

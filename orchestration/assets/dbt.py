@@ -75,6 +75,10 @@ def tidy_target(build: Path, project_target: Path | None = None) -> None:
 
 
 def _touched(build: Path) -> float:
-    """When a build folder last changed: a running build adds files to it and appends to its dbt.log."""
-    log = build / "dbt.log"
-    return max(build.stat().st_mtime, log.stat().st_mtime if log.exists() else 0.0)
+    """When a build folder last changed: a running build adds files to it and appends to its dbt.log.
+    A folder another process is removing meanwhile counts as touched now (left to that process)."""
+    try:
+        log = build / "dbt.log"
+        return max(build.stat().st_mtime, log.stat().st_mtime if log.exists() else 0.0)
+    except OSError:
+        return time.time()
