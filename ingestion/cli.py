@@ -113,6 +113,25 @@ def _peak_rss_mb() -> float:
     return max(own, kids) / 1024
 
 
+def interpreter() -> str:
+    """The running interpreter as a benchmark must name it: version, executable and how libpython is
+    linked. A libpython shared library (``--enable-shared``, e.g. pyenv's default build) routes every
+    call inside the interpreter through the PLT; Debian's python3.11, built with PGO and LTO and linked
+    statically, parses ≈12% faster on the same machine (docs/scaling.md), so a figure means little
+    without it."""
+    import platform
+    import sysconfig
+
+    shared = False
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            shared = any("libpython" in line for line in maps)
+    except OSError:  # not Linux: what the build says it produced
+        shared = bool(sysconfig.get_config_var("Py_ENABLE_SHARED"))
+    linked = "shared libpython" if shared else "libpython linked in"
+    return f"{platform.python_implementation()} {platform.python_version()} ({os.path.realpath(sys.executable)}, {linked})"
+
+
 def _in_fresh_process(fn: Callable[[], tuple[float, int]]) -> tuple[float, int]:
     """``fn()`` in a forked child (this process has parsed nothing, so the child's caches are empty)."""
     import multiprocessing as mp
@@ -156,7 +175,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     total_bytes = sum(os.path.getsize(f) for f in files)
     from . import native
 
-    results: dict[str, Any] = {"n": len(files), "mb": round(total_bytes / 1e6, 1), "parser": native.STATUS}
+    results: dict[str, Any] = {
+        "n": len(files),
+        "mb": round(total_bytes / 1e6, 1),
+        "parser": native.STATUS,
+        "python": interpreter(),
+    }
     # what a pipeline worker does: chunks of reports parsed into the fact tables' columns
     from .pipeline import CHUNK, frames_stream, parse_chunk
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,8 @@ def test_bench_parse_reports_the_median_of_its_passes_and_their_range(tmp_path: 
     rc = main(["bench-parse", "--corpus", str(corpus), "--workers", "1", "--repeat", "3", "--json", str(out)])
     r = json.loads(out.read_text(encoding="utf-8"))
     assert rc == 0 and r["n"] == 4 and r["passes"] == 3 and r["cells"] > 0
+    # the interpreter is part of the figure: its version, its executable and how libpython is linked
+    assert r["python"].startswith(f"CPython {platform.python_version()} (") and "libpython" in r["python"]
     for key in ("parse_reports_per_s_per_core", "parse_reports_per_s_all_cores"):
         low, high = r[key + "_range"]
         assert 0 < low <= r[key] <= high
