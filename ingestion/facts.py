@@ -7,11 +7,13 @@ the boundary (names, dtypes, nullability, primary key) before it is loaded.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+
+from .codes import CELL_STATUSES, TABLES, all_codes
 
 if TYPE_CHECKING:
     from .parse import ParseResult
@@ -23,6 +25,9 @@ class Schema:
     columns: dict[str, pl.DataType | type[pl.DataType]]
     not_null: tuple[str, ...]
     key: tuple[str, ...]
+    # columns whose values come from a closed list of the contract (ingestion/codes.py): the warehouse
+    # stores them as DuckDB ENUMs, and a value outside the list is refused here with its report named
+    domains: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def from_columns(self, cols: Sequence[Sequence[object]]) -> pl.DataFrame:
         """A frame from one list per column, in schema order (no lists: no rows)."""
@@ -47,6 +52,15 @@ class Schema:
         # 900k cells)
         if self.key and df.height and df.select(self.key).n_unique() != df.height:
             raise ValueError(f"{self.name}: duplicate key {self.key}")
+        for col, allowed in self.domains.items():
+            bad = df.filter(pl.col(col).is_not_null() & ~pl.col(col).is_in(allowed))
+            if bad.height:
+                values = sorted(set(bad.get_column(col).to_list()))
+                reports = bad.get_column("report_id").unique(maintain_order=True).head(3).to_list()
+                raise ValueError(
+                    f"{self.name}.{col}: {bad.height} value(s) outside the spec's codes {values[:5]} "
+                    f"(report {', '.join(reports)}): a parser defect, nothing of this batch was loaded"
+                )
 
 
 REPORTS = Schema(
@@ -93,6 +107,12 @@ CELLS = Schema(
     },
     ("report_id", "table_id", "row_code", "col_code", "status"),
     ("report_id", "table_id", "row_code", "col_code"),
+    {
+        "table_id": TABLES,
+        "row_code": tuple(dict.fromkeys(c for t in TABLES for c in all_codes()[t]["rows"])),
+        "col_code": tuple(dict.fromkeys(c for t in TABLES for c in all_codes()[t]["cols"])),
+        "status": CELL_STATUSES,
+    },
 )
 
 ISSUES = Schema(

@@ -61,6 +61,62 @@ def test_warehouse_of_an_older_release_is_migrated(tmp_path: Path) -> None:
     assert con.execute("select ingest_id, archived_path from raw.reports").fetchall() == [("i1", "a")]
 
 
+def test_code_columns_of_an_older_warehouse_become_enums_keeping_their_rows(tmp_path: Path) -> None:
+    """raw.report_cells of an older release (codes as VARCHAR) is converted to the contract's ENUMs with
+    every row kept; a column holding a value outside the list is left as it was, and migrate says so."""
+    from ingestion.facts import CELLS
+    from ingestion.warehouse import connect, migrate
+
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute("create schema raw")
+        old.execute("create table raw.report_cells (report_id varchar, table_id varchar, row_code varchar, "
+                    "col_code varchar, value double, text varchar, status varchar, rule varchar, unit varchar, "
+                    "line integer, page integer)")
+        old.execute("insert into raw.report_cells values ('r1', 't3', 'granted', 'total', 7, '7', 'printed', "
+                    "null, null, 3, null), ('r1', 't4', 'administrative_review', 'upheld', null, null, 'blank', "
+                    "null, null, 9, null)")
+    con = connect(path)
+    types = dict(con.execute("select column_name, data_type from information_schema.columns "
+                             "where table_schema = 'raw' and table_name = 'report_cells'").fetchall())
+    for col, values in CELLS.domains.items():
+        assert types[col].startswith("ENUM(") and all(f"'{v}'" in types[col] for v in values)
+    assert types["report_id"] == types["rule"] == "VARCHAR"
+    assert con.execute("select table_id, row_code, col_code, value, status from raw.report_cells "
+                       "order by line").fetchall() == [("t3", "granted", "total", 7.0, "printed"),
+                                                       ("t4", "administrative_review", "upheld", None, "blank")]
+    assert migrate(con) == []  # converted once
+    con.execute("alter table raw.report_cells alter column col_code type varchar")
+    con.execute("update raw.report_cells set col_code = 'not_a_code' where line = 9")
+    notes = migrate(con)
+    assert len(notes) == 1 and notes[0].startswith("raw.report_cells.col_code kept as VARCHAR")
+    assert con.execute("select count(*) from raw.report_cells").fetchone()[0] == 2
+
+
+def test_a_cell_code_outside_the_spec_is_refused_naming_its_report(tmp_path: Path) -> None:
+    """The load refuses a batch whose cells carry a code outside the contract (a parser defect), with the
+    column, the value and the report named, and loads nothing of it."""
+    import polars as pl
+
+    from ingestion.facts import frames
+    from ingestion.parse import parse_file
+    from ingestion.warehouse import connect, load
+
+    seed = next(p for p in (CORPUS / "seeds").iterdir() if p.name.startswith("000_"))
+    reports, cells, issues = frames([parse_file(seed)])
+    rid = reports["report_id"][0]
+    bad = cells.with_columns(
+        pl.when(pl.int_range(pl.len()) == 5).then(pl.lit("granted_twice")).otherwise(pl.col("row_code"))
+        .alias("row_code")
+    )
+    con = connect(tmp_path / "w.duckdb")
+    with pytest.raises(ValueError, match=rf"report_cells\.row_code: 1 value\(s\) outside .*granted_twice.*{rid}"):
+        load(con, reports, bad, issues, {rid: "a"}, "i1")
+    assert con.execute("select count(*) from raw.reports").fetchone()[0] == 0
+    load(con, reports, cells, issues, {rid: "a"}, "i1")
+    assert con.execute("select count(*) from raw.report_cells").fetchone()[0] == cells.height
+
+
 def test_a_warehouse_held_by_another_process_is_waited_for_then_named(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
