@@ -248,5 +248,10 @@ def write_reference(con: duckdb.DuckDBPyConnection) -> None:
         ("t2_layout", t2_layout_frame()),
     ):
         con.register("new_ref", df)
-        con.execute(f"create or replace table ref.{name} as select * from new_ref")
+        # the identity terms are joined with every cell of a batch by their codes: typed as the cells'
+        # ENUMs, so the join compares one-byte codes instead of casting 27 M codes to strings
+        # (the identity checks at 150k: I1–I4 1.5× faster)
+        typed = ", ".join(f"{c}::{t} as {c}" for c, t in _CELL_TYPES.items() if c in df.columns)
+        cast = f" replace ({typed})" if name == "identity_terms" else ""
+        con.execute(f"create or replace table ref.{name} as select *{cast} from new_ref")
         con.unregister("new_ref")

@@ -33,6 +33,24 @@ def test_unique_cell_reports_a_repeated_cell_and_only_that(tmp_path: Path) -> No
     assert [(r[0], r[1], r[2], r[3], r[4]) for r in found] == [("r1", "t3", "granted", "total", 2.0)]
 
 
+def test_schema_codes_flags_every_cell_of_a_code_its_table_does_not_have(tmp_path: Path) -> None:
+    """A code of the contract in the wrong table (表四's proceeding as a 表三 row) is flagged on each of its
+    cells, with the triple in the message; cells whose codes belong to their table are not."""
+    con = connect(tmp_path / "w.duckdb")
+    write_reference(con)
+    con.execute("create or replace table dq.current_batch as select 'x'::varchar as ingest_id")
+    con.execute(f"create or replace table dq.batch_cells as {BATCH_CELLS_SQL} limit 0")
+    rows = [("r1", "t3", "granted", "total"), ("r1", "t3", "administrative_review", "total"),
+            ("r2", "t3", "administrative_review", "total"), ("r2", "t4", "administrative_review", "total"),
+            ("r2", "t2", "rules", "upheld")]
+    con.executemany("insert into dq.batch_cells (report_id, table_id, row_code, col_code) values (?, ?, ?, ?)", rows)
+    check = next(c for c in CHECKS if c.name == "schema.codes")
+    found = sorted(con.execute(check.query.replace("{batch}", f"({BATCH_CELLS_QUERY})")).fetchall())
+    assert [r[:4] for r in found] == [("r1", "t3", "administrative_review", "total"),
+                                      ("r2", "t2", "rules", "upheld"), ("r2", "t3", "administrative_review", "total")]
+    assert found[1][6] == "code outside the spec: t2 rules × upheld"
+
+
 def test_cross_year_checks_flag_a_broken_chain_and_only_that(tmp_path: Path) -> None:
     """X1 (carry-over) and X2 (in force) between an agency's consecutive reports: each flags the one
     figure that does not continue the year before, with both years' figures in its message; the chain
