@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 _YEAR_TITLE = re.compile(
     r"(20\d\d|19\d\d)\s*年度?\s*(?:政府信息公开|政务公开|信息公开)[^。\n]{0,12}?(?:年度)?(?:工作)?(?:年度)?报告"
@@ -109,8 +110,40 @@ _PROSE_REVIEWS = re.compile(r"行政复议(?:案件)?\s*(\d{1,6})\s*[件起]")
 _PROSE_APPLICATIONS_KEY = re.compile("收到|受理")
 
 
+# 表二's normative documents as the prose states them: 本年度制发的规范性文件77件, 废止行政规范性文件3件,
+# 现行有效规范性文件393件. Quoted beside an ambiguous 表二 cell for the reader; never used to choose a
+# reading (prose often counts something else: pingtan 2023's 393 in force is a cleaned-up library, its
+# table's figure another). The verb nearest before 规范性文件 names the measure.
+_T2_PROSE_COUNT = re.compile(r"(?:共计?)?\s*(\d{1,5})\s*件")
+_T2_PROSE_VERBS: Final = (
+    ("issued", "制发"),
+    ("issued", "印发"),
+    ("issued", "出台"),
+    ("repealed", "废止"),
+    ("in_force", "现行有效"),
+)
+
+
+def _t2_prose(text: str, out: dict[str, int]) -> None:
+    at = text.find("规范性文件")
+    while at >= 0:
+        m = _T2_PROSE_COUNT.match(text, at + 5)
+        if m:
+            before = text[max(0, at - 8) : at]
+            best, where = "", -1
+            for measure, verb in _T2_PROSE_VERBS:
+                i = before.rfind(verb)
+                if i > where:
+                    best, where = measure, i
+            key = "normative_documents." + best
+            if best and key not in out:
+                out[key] = int(m.group(1))
+        at = text.find("规范性文件", at + 5)
+
+
 def find_prose_figures(text: str) -> dict[str, int]:
-    """``applications`` (共收到申请N件) and ``reviews`` (行政复议N件) where the prose states them."""
+    """``applications`` (共收到申请N件) and ``reviews`` (行政复议N件) where the prose states them, and
+    ``normative_documents.issued|repealed|in_force`` (see _T2_PROSE_VERBS)."""
     out: dict[str, int] = {}
     key = _PROSE_APPLICATIONS_KEY.search(text)
     m = _PROSE_APPLICATIONS.search(text, max(0, key.start() - 2)) if key else None
@@ -119,4 +152,5 @@ def find_prose_figures(text: str) -> dict[str, int]:
     m = _PROSE_REVIEWS.search(text)
     if m:
         out["reviews"] = int(m.group(1))
+    _t2_prose(text, out)
     return out

@@ -435,6 +435,11 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
         c_page.append(page)
         if cr.status == "ambiguous":
             cands = ", ".join(str(v) for v in cr.candidates[:8]) or "none fit"
+            stated = res.prose.get(f"{row}.{col}") if is_t2 else None
+            if stated is not None:  # for the reader to weigh: the prose may count something else
+                cands += f"; the prose states {stated}" + (
+                    "" if stated in cr.candidates else ", which no reading gives"
+                )
             res.issues.append(
                 Issue(
                     "warning",

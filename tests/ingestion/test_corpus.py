@@ -92,6 +92,21 @@ def test_real_accuracy_figure() -> None:
     assert exact / total >= 0.993
 
 
+def test_an_undecidable_cell_quotes_what_the_prose_states_without_choosing_it() -> None:
+    """pingtan 2023 prints 77132470 for issued, repealed and in force; its prose says 本年度制发的规范性文件77件
+    and 现行有效行政规范性文件393件 (a cleaned-up library, not the table's measure). Both are quoted beside
+    the ambiguous cells, the second as no reading's; the cells stay ambiguous."""
+    need_corpus()
+    r = parse_file(CORPUS / "real" / "pingtan-2023.txt")
+    assert r.prose["normative_documents.issued"] == 77 and r.prose["normative_documents.in_force"] == 393
+    msgs = {(i.row, i.col): i.message for i in r.issues if i.code == "ambiguous_cell"}
+    assert msgs[("normative_documents", "issued")].endswith("77132, 771324; the prose states 77)")
+    assert msgs[("normative_documents", "in_force")].endswith("; the prose states 393, which no reading gives)")
+    assert "prose" not in msgs[("normative_documents", "repealed")]
+    cells = {(c.row, c.col): c for c in r.cells if c.table == "t2"}
+    assert all(cells[("normative_documents", m)].status == "ambiguous" for m in ("issued", "repealed", "in_force"))
+
+
 def test_templates_per_table() -> None:
     need_corpus()
     r = parse_file(CORPUS / "real" / "hongze-2023.pdf")  # 2021 表二 with an undivided （六）

@@ -235,6 +235,23 @@ def test_prose_figures_search_from_the_first_keyword_finds_the_leftmost_match(te
     assert find_prose_figures(text).get("applications") == (int(m.group(1) or m.group(2)) if m else None)
 
 
+@pytest.mark.parametrize("text, stated", [
+    ("动态更新本年度制发的规范性文件77件。", {"normative_documents.issued": 77}),
+    ("本年印发行政规范性文件 12 件，废止规范性文件共3件，现行有效规范性文件共计105件",
+     {"normative_documents.issued": 12, "normative_documents.repealed": 3, "normative_documents.in_force": 105}),
+    ("清理并集中发布现行有效行政规范性文件393件", {"normative_documents.in_force": 393}),  # nearest verb decides
+    ("废止和现行有效规范性文件8件", {"normative_documents.in_force": 8}),
+    ("行政规范性文件77132470第二十条", {}),  # a table row, digits run together: no 件 after a number
+    ("行政规范性文件 | 0 | 560 | 0", {}),
+    ("规范性文件12件", {}),  # no verb: which measure is unknown
+    ("制发规范性文件5件，又制发规范性文件6件", {"normative_documents.issued": 5}),  # the first statement
+])
+def test_prose_states_normative_documents(text: str, stated: dict[str, int]) -> None:
+    from ingestion.meta import find_prose_figures
+
+    assert find_prose_figures(text) == stated
+
+
 def test_opencc_leaves_ascii_alone() -> None:
     """to_simplified skips OpenCC for ASCII text: it must be what OpenCC returns for it."""
     from ingestion.normalise import _t2s
