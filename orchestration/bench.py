@@ -36,6 +36,7 @@ def bench(n: int, seed: int = 7, workers: int = 0, workdir: Path | None = None) 
     work = (workdir or Path("bench") / f"work-{n}").resolve()
     corpus = work / "corpus"
     scratch_workdir(work)
+    from ingestion.cli import interpreter
     from ingestion.generate import ensure_corpus
     from ingestion.pipeline import new_ingest_id, parse_pending, register
     from ingestion.settings import Settings
@@ -93,4 +94,4 @@ def bench(n: int, seed: int = 7, workers: int = 0, workdir: Path | None = None) 
           f"{st.warehouse.stat().st_size / 1e6:.0f} MB")
     return {"n": n, "stages": {k: round(v, 3) for k, v in rows}, "peak_rss_after_stage_mb": rss, "total_s": round(total, 2),
             "reports_per_s": round(n / total, 1), "peak_rss_main_mb": own, "peak_rss_child_mb": kids,
-            "cells": cells, "cpu_count": os.cpu_count()}
+            "cells": cells, "cpu_count": os.cpu_count(), "python": interpreter()}
