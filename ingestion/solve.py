@@ -919,13 +919,36 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
 EqAt = tuple[Equation, tuple[int, ...], tuple[int, ...]]
 
 
-@lru_cache(maxsize=1024)
+# _eq_positions by the identity of the equations and of the slots' cell lists (表三/表四 slots share
+# the lists of identities.row_cells, so a layout recurs as the same objects in every report). Hashing
+# the cells themselves, 175 tuples for 表三, cost more than the evaluation it saves. Each entry holds
+# the objects its key names, so their ids cannot be reused by other objects while it lives.
+_POSITIONS: Final[dict[tuple[int, ...], tuple[object, int, tuple[EqAt, ...]]]] = {}
+
+
+def _positions_of(eqs: Sequence[Equation], slots: list[Slot]) -> tuple[int, tuple[EqAt, ...]]:
+    held: list[object] = [eqs]
+    ids = [id(eqs)]
+    for s in slots:
+        held.append(s.cells)
+        ids.append(id(s.cells))
+    key = tuple(ids)
+    hit = _POSITIONS.get(key)
+    if hit is not None:
+        return hit[1], hit[2]
+    n, eqs_at = _eq_positions(tuple(eqs), tuple(tuple(s.cells) for s in slots))
+    if len(_POSITIONS) >= 1024:
+        _POSITIONS.clear()
+    _POSITIONS[key] = (held, n, eqs_at)
+    return n, eqs_at
+
+
 def _eq_positions(
     eqs: tuple[Equation, ...], layout: tuple[tuple[Cell, ...], ...]
 ) -> tuple[int, tuple[EqAt, ...]]:
     """(number of distinct cells, each equation's cells by position), positions in the order the slots
     list their cells: the order of ``solve``'s ``out``. A cell no slot holds gets the position just
-    past them, where the values hold None (memoised per table layout)."""
+    past them, where the values hold None (memoised per table layout by :func:`_positions_of`)."""
     index: dict[Cell, int] = {}
     for cells in layout:
         for c in cells:
@@ -965,7 +988,7 @@ def _broken(
     position in the slots' cells (``out`` holds them in that order), not by a dict lookup per term."""
     if not eqs:
         return []
-    n, eqs_at = _eq_positions(tuple(eqs), tuple(tuple(s.cells) for s in slots))
+    n, eqs_at = _positions_of(eqs, slots)
     assert len(out) == n, "solve's cells are the slots' cells"
     res: list[tuple[Equation, float, float]] = []
     # 表三 and 表四 hold counts: ints, summed natively (the place past the cells is unknown)
