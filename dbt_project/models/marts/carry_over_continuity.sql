@@ -1,7 +1,12 @@
+{{ config(materialized='incremental', incremental_strategy='append',
+          pre_hook="{{ delete_new_report_scope('agency') }}", post_hook="{{ record_seen_ingests() }}") }}
+-- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}, {{ ref('stg_xxgk__agencies') }}
 -- X1: 上年结转 of year y equals 结转下年度继续办理 of year y-1, for the same agency and applicant type.
 -- Soft: agencies restate figures and rename, so a mismatch is a warning for a reader, not an error.
+-- Incremental by agency: an ingest of new reports recomputes their agencies' pairs only (new_report_scope).
 with picks as (
     select * from {{ ref('int_reports__agency_year') }}
+    where {{ new_report_scope('agency') }}
 ),
 
 columns as (

@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', incremental_strategy='append',
+          pre_hook="{{ delete_new_report_scope('province_year') }}", post_hook="{{ record_seen_ingests() }}") }}
+-- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}
 -- X4 (soft): a region's own report against the sum of its children's reports, the same year.
 -- A county (or city, province) government's report either covers the whole region — then its 表三
 -- new applications are at least the sum of its departments' and townships' — or only the government
@@ -21,6 +24,8 @@ read as (
     from picks
     inner join agencies on picks.agency = agencies.agency
     left join totals on picks.report_id = totals.report_id
+    -- incremental by province and year: a region's parent and children share both (new_report_scope)
+    where {{ new_report_scope('province_year') }}
 ),
 
 parents as (
