@@ -11,6 +11,7 @@
 4. The batch verdict: share of failed or partial reports against the threshold (default 20%).
 """
 
+import logging
 import os
 import time
 from dataclasses import asdict, dataclass, field
@@ -124,6 +125,10 @@ def run_gates(ingest_id: str, settings: Settings | None = None, threshold: float
     finally:
         # GX keeps a persisted DuckDB connection; release the file for dbt's process
         context.data_sources.get(DATASOURCE).get_execution_engine().close()
+    try:  # this ingest's pages and the index, in one build (Data Docs are a convenience: never fail the gates)
+        context.build_data_docs(resource_identifiers=list(result.run_results))
+    except Exception as exc:
+        logging.getLogger(__name__).warning("GX Data Docs not built for %s: %s: %s", ingest_id, type(exc).__name__, exc)
     gx_counts: dict[str, int] = {}
     for vr_id, run_result in result.run_results.items():
         for r in run_result.results:
