@@ -102,6 +102,27 @@ def _check_name(result: Any) -> str:
     return str(meta.get("check") or result.expectation_config.type)
 
 
+# GX's own store of validation results, and its Data Docs pages, keep the newest ingests only. Its index
+# page reads every stored result (≈1 ms each), so a landing sensor ingesting file by file made every ingest
+# slower than the one before. The warehouse (dq.validation_runs, dq.validation_results) and the quality
+# reports keep every ingest's outcome.
+GX_KEEP_INGESTS = 50
+
+
+def prune_gx_results(store: Any, keep: int) -> list[str]:
+    """Remove the stored GX validation results of all but the ``keep`` newest ingests (a result's run name
+    is its ingest id); returns the ingest ids removed. The next Data Docs index build drops their pages."""
+    by_ingest: dict[str, list[Any]] = {}
+    for key in store.list_keys():
+        by_ingest.setdefault(str(key.run_id.run_name), []).append(key)
+    newest = sorted(by_ingest, key=lambda name: max(str(k.run_id.run_time) for k in by_ingest[name]))
+    dropped = newest[:-keep] if keep > 0 else newest
+    for name in dropped:
+        for key in by_ingest[name]:
+            store.remove_key(key)
+    return dropped
+
+
 def run_gates(ingest_id: str, settings: Settings | None = None, threshold: float = DEFAULT_THRESHOLD) -> GateOutcome:
     from great_expectations.core.run_identifier import RunIdentifier
 
@@ -126,6 +147,7 @@ def run_gates(ingest_id: str, settings: Settings | None = None, threshold: float
         # GX keeps a persisted DuckDB connection; release the file for dbt's process
         context.data_sources.get(DATASOURCE).get_execution_engine().close()
     try:  # this ingest's pages and the index, in one build (Data Docs are a convenience: never fail the gates)
+        prune_gx_results(context.validation_results_store, GX_KEEP_INGESTS)
         context.build_data_docs(resource_identifiers=list(result.run_results))
     except Exception as exc:
         logging.getLogger(__name__).warning("GX Data Docs not built for %s: %s: %s", ingest_id, type(exc).__name__, exc)

@@ -79,3 +79,30 @@ def test_seeds_flag_seed_003_only_and_real_flags_hongze_i4(tmp_path: Path, monke
     flagged_real = _flagged(st, real.ingest_id)
     assert {k for k in flagged_real if k.startswith("hongze-2023")} and all(
         v == {"I4"} for k, v in flagged_real.items() if k.startswith("hongze-2023"))
+
+
+def test_gx_results_pruned_to_the_newest_ingests() -> None:
+    """GX's validation store keeps the newest ingests' results (by run time, whatever the ingest ids sort
+    as); its Data Docs index reads every stored result, so an unbounded store slowed every ingest."""
+    from types import SimpleNamespace
+
+    from expectations.gates import prune_gx_results
+
+    class Store:
+        def __init__(self) -> None:
+            self.keys = [SimpleNamespace(run_id=SimpleNamespace(run_name=name, run_time=f"2026-11-{day:02d}T10:00:00"),
+                                         suite=suite)
+                         for day, name in enumerate(["z-first", "a-second", "m-third", "b-fourth"], start=1)
+                         for suite in ("identities", "schema", "soft")]
+
+        def list_keys(self) -> list[SimpleNamespace]:
+            return list(self.keys)
+
+        def remove_key(self, key: SimpleNamespace) -> None:
+            self.keys.remove(key)
+
+    store = Store()
+    assert prune_gx_results(store, 2) == ["z-first", "a-second"]
+    assert sorted({k.run_id.run_name for k in store.keys}) == ["b-fourth", "m-third"]
+    assert len(store.keys) == 6
+    assert prune_gx_results(store, 2) == []  # nothing more to remove
