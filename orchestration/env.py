@@ -18,6 +18,19 @@ OFFLINE_ENV = {
 DBT_PROJECT_DIR = ROOT / "dbt_project"
 
 
+# The instance's settings, written into DAGSTER_HOME when it has none (or only the telemetry switch an
+# older release wrote). Runs the daemon launches (landing sensor, schedule, UI) wait in its queue: one at
+# a time, as the warehouse takes one writer (two would fail on DuckDB's lock and wait for the sensor's
+# retry), and the queue is read every second instead of every 5 (a dropped file waited up to 5 s there).
+DAGSTER_YAML = """telemetry:
+  enabled: false
+run_queue:
+  max_concurrent_runs: 1
+  dequeue_interval_seconds: 1
+"""
+_OLDER_DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+
+
 def prepare() -> Settings:
     """Set the offline switches, make every path absolute for the dbt subprocess, write dagster.yaml."""
     for k, v in OFFLINE_ENV.items():
@@ -27,8 +40,8 @@ def prepare() -> Settings:
     os.environ["DAGSTER_HOME"] = str(st.dagster_home)
     st.dagster_home.mkdir(parents=True, exist_ok=True)
     cfg = st.dagster_home / "dagster.yaml"
-    if not cfg.exists():
-        cfg.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    if not cfg.exists() or cfg.read_text(encoding="utf-8") == _OLDER_DAGSTER_YAML:
+        cfg.write_text(DAGSTER_YAML, encoding="utf-8")
     return st
 
 

@@ -85,3 +85,27 @@ def test_a_failed_run_is_retried_a_few_times_then_left(landing: Path, monkeypatc
             cursor = retry.cursor
         _failing.execute_in_process(instance=instance, raise_on_error=False, tags={"xxgk/landing_digest": str(digest)})
         assert isinstance(tick(cursor), dg.SkipReason)  # given up after RETRIES: the next change starts over
+
+
+def test_instance_runs_the_daemons_runs_one_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """prepare() writes the instance's settings: daemon-launched runs queue one at a time (one warehouse
+    writer), read every second. An older release's telemetry-only file is upgraded; a file of the user's
+    own is left alone."""
+    from orchestration.env import DAGSTER_YAML, prepare
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("XXGK_WAREHOUSE", str(tmp_path / "w.duckdb"))  # prepare() sets both: restored after
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    prepare()
+    assert (home / "dagster.yaml").read_text(encoding="utf-8") == DAGSTER_YAML
+    with dg.DagsterInstance.get() as instance:
+        coordinator = instance.run_coordinator
+        assert type(coordinator).__name__ == "QueuedRunCoordinator"
+        assert coordinator.dequeue_interval_seconds == 1  # type: ignore[attr-defined]
+        assert coordinator.get_run_queue_config().max_concurrent_runs == 1  # type: ignore[attr-defined]
+    own = "telemetry:\n  enabled: false\nrun_queue:\n  max_concurrent_runs: 4\n"
+    (home / "dagster.yaml").write_text(own, encoding="utf-8")
+    prepare()
+    assert (home / "dagster.yaml").read_text(encoding="utf-8") == own
