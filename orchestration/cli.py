@@ -187,15 +187,18 @@ def cmd_latency(args: argparse.Namespace) -> int:
 
 def _last_run_seconds(home: Path) -> float:
     """Start to end of the newest run of the instance in ``home`` (the rest is the sensor's tick, the run
-    queue and the run process's start-up); NaN if it has not ended."""
+    queue and the run process's start-up); NaN if it has not ended within 15 s."""
     import dagster as dg
     from dagster._core.instance.ref import InstanceRef
 
     with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
-        records = instance.get_run_records(limit=1)
-        if not records or records[0].start_time is None or records[0].end_time is None:
-            return float("nan")
-        return records[0].end_time - records[0].start_time
+        def ended() -> Any:
+            records = instance.get_run_records(limit=1)
+            return records[0] if records and records[0].start_time and records[0].end_time else None
+
+        _wait(ended, 15)  # the report page is written just before the run ends
+        record = ended()
+        return float("nan") if record is None else record.end_time - record.start_time
 
 
 def _wait(done: Any, timeout_s: float, every_s: float = 0.25) -> bool:
