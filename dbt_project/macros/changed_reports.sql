@@ -13,9 +13,7 @@
 {%- if has_ingest.value -%}
     {%- set changed -%}
     with seen as ({{ seen_ingests() }})
-    select report_id from {{ ref('stg_xxgk__reports') }} where ingest_id not in (select ingest_id from seen)
-    union
-    select report_id from {{ ref('stg_xxgk__report_sources') }} where ingest_id not in (select ingest_id from seen)
+    {{ unseen_reports('select ingest_id from seen') }}
     {%- endset -%}
     {%- set ids = run_query(changed).columns[0].values() if execute else [] -%}
     {%- if not execute or ids | length > var('max_literal_reports') -%}
@@ -28,6 +26,15 @@ false
 {%- else -%}
 true
 {%- endif -%}
+{%- endmacro %}
+
+
+{% macro unseen_reports(seen) -%}
+{#- The reports that an ingest not among `seen` (a query of ingest ids) loaded, re-parsed or found at a new
+    path: a re-parsed report carries its new ingest_id, a new path its source row's. -#}
+select report_id from {{ ref('stg_xxgk__reports') }} where ingest_id not in ({{ seen }})
+union
+select report_id from {{ ref('stg_xxgk__report_sources') }} where ingest_id not in ({{ seen }})
 {%- endmacro %}
 
 

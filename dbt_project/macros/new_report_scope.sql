@@ -18,11 +18,7 @@ true
 {%- else -%}
     {%- set counts -%}
     with seen as (select ingest_id from dq.model_ingests where model = {{ model_key() }}),
-    unseen as (
-        select report_id from {{ ref('stg_xxgk__reports') }} where ingest_id not in (select ingest_id from seen)
-        union
-        select report_id from {{ ref('stg_xxgk__report_sources') }} where ingest_id not in (select ingest_id from seen)
-    )
+    unseen as ({{ unseen_reports('select ingest_id from seen') }})
     select
         (select count(*) from seen) as n_seen,
         (select count(*) from unseen) as n_unseen,
@@ -43,10 +39,12 @@ false
             {%- else %} agencies.province, reports.report_year
             {%- endif %}
         from {{ ref('stg_xxgk__reports') }} as reports
-        left join {{ ref('stg_xxgk__agencies') }} as agencies on agencies.agency = reports.agency
+        {%- if by != 'agency' %}
+        inner join {{ ref('stg_xxgk__agencies') }} as agencies
+            on agencies.agency = reports.agency and agencies.province is not null
+        {%- endif %}
         where reports.ingest_id not in (select ingest_id from seen)
           and reports.agency is not null and reports.report_year is not null
-          {%- if by != 'agency' %} and agencies.province is not null {%- endif %}
         {%- endset -%}
         {%- set found = run_query(groups).rows -%}
         {%- if found | length == 0 -%}

@@ -1,6 +1,6 @@
 {{ config(materialized='incremental', incremental_strategy='append',
           pre_hook="{{ delete_new_report_scope('agency') }}", post_hook="{{ record_seen_ingests() }}") }}
--- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}, {{ ref('stg_xxgk__agencies') }}
+-- depends_on: {{ ref('stg_xxgk__reports') }}, {{ ref('stg_xxgk__report_sources') }}
 -- X1: 上年结转 of year y equals 结转下年度继续办理 of year y-1, for the same agency and applicant type.
 -- Soft: agencies restate figures and rename, so a mismatch is a warning for a reader, not an error.
 -- Incremental by agency: an ingest of new reports recomputes their agencies' pairs only (new_report_scope).
