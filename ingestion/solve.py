@@ -927,10 +927,8 @@ _POSITIONS: Final[dict[tuple[int, ...], tuple[object, int, tuple[EqAt, ...]]]] =
 
 
 def _positions_of(eqs: Sequence[Equation], slots: list[Slot]) -> tuple[int, tuple[EqAt, ...]]:
-    held: list[object] = [eqs]
     ids = [id(eqs)]
     for s in slots:
-        held.append(s.cells)
         ids.append(id(s.cells))
     key = tuple(ids)
     hit = _POSITIONS.get(key)
@@ -939,7 +937,7 @@ def _positions_of(eqs: Sequence[Equation], slots: list[Slot]) -> tuple[int, tupl
     n, eqs_at = _eq_positions(tuple(eqs), tuple(tuple(s.cells) for s in slots))
     if len(_POSITIONS) >= 1024:
         _POSITIONS.clear()
-    _POSITIONS[key] = (held, n, eqs_at)
+    _POSITIONS[key] = ([eqs, *(s.cells for s in slots)], n, eqs_at)  # held: their ids stay theirs
     return n, eqs_at
 
 

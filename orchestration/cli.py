@@ -134,7 +134,7 @@ def cmd_latency(args: argparse.Namespace) -> int:
         before = con.execute("select count(*) from raw.reports").fetchone()[0]  # type: ignore[index]
     tmp = Path(tempfile.mkdtemp(prefix="xxgk-latency-"))
     bin_dir = Path(sys.executable).parent
-    daemon = None
+    daemon = log = None
     env = os.environ.copy()
     ok = True
     try:
@@ -181,6 +181,8 @@ def cmd_latency(args: argparse.Namespace) -> int:
                 daemon.wait(30)
             except subprocess.TimeoutExpired:
                 daemon.kill()
+        if log is not None:
+            log.close()
         shutil.rmtree(tmp, ignore_errors=True)
     return 0 if ok else 1
 
