@@ -142,6 +142,18 @@ def test_html_rowspan_colspan_and_nbsp() -> None:
     assert rows[1] == ["x", "2"]  # the rowspan label is not repeated
 
 
+def test_html_value_rowspan_repeats_and_nested_tables_keep_their_rows_apart() -> None:
+    # a rowspan value repeats in the rows it spans, also right of a row's last cell; a table inside a
+    # cell does not mix its rows into the outer table's (the outer table is read row by row)
+    html = ("<html><body><table>"
+            "<tr><td>a</td><td rowspan='3'>7</td></tr>"
+            "<tr><td>b</td></tr>"
+            "<tr><td>c</td><td><table><tr><td>inner</td><td>9</td></tr></table></td></tr>"
+            "</table><table><tr><th>h</th><td>1</td></tr></table><script>x</script></body></html>")
+    rows = [(ln.cells, ln.line) for ln in read_bytes(html.encode(), "n.html").lines if ln.grid]
+    assert [r for r, _ in rows] == [["a", "7"], ["b", "7"], ["c", "7", "inner9"], ["h", "1"]]
+
+
 def test_docx_tables_read_as_tables() -> None:
     docx = pytest.importorskip("docx")
     d = docx.Document()
