@@ -35,6 +35,7 @@ Value = float | int | None
 MAX_SPLITS: Final = 20_000  # readings of one slot; beyond this the slot is ambiguous
 MAX_NODES: Final = 200_000  # search nodes for one table
 MAX_SOLUTIONS: Final = 256
+BOUNDS_FROM: Final = 20000  # combinations of readings from which the search bounds its sums
 
 
 @dataclass(slots=True)
@@ -684,11 +685,12 @@ class Solved:
 
 
 def _search(
-    multi: list[Slot], eqs: Sequence[Equation], fixed: dict[Cell, Value]
+    multi: list[Slot], eqs: Sequence[Equation], fixed: dict[Cell, Value], bounded: bool | None = None
 ) -> tuple[list[dict[str, int]], int]:
     """Every combination of readings of the ``multi`` slots under which no equation is surely broken
-    (up to MAX_SOLUTIONS, within MAX_NODES); returns the solutions and the nodes visited."""
-    search = _Search(multi, eqs, fixed)
+    (up to MAX_SOLUTIONS, within MAX_NODES); returns the solutions and the nodes visited.
+    ``bounded``: whether to bound the sums (see :meth:`_Search._bounds`); None: for large searches."""
+    search = _Search(multi, eqs, fixed, bounded)
     search.rec(0)
     return search.solutions, search.nodes
 
@@ -701,7 +703,13 @@ class _Search:
     reading updates and tests only the equations that touch its slot, in O(1) each. Only equations
     with a cell in a searched slot are kept: the others never change and are never tested."""
 
-    def __init__(self, multi: list[Slot], eqs: Sequence[Equation], fixed: dict[Cell, Value]) -> None:
+    def __init__(
+        self,
+        multi: list[Slot],
+        eqs: Sequence[Equation],
+        fixed: dict[Cell, Value],
+        bounded: bool | None = None,
+    ) -> None:
         self.multi = multi
         self.solutions: list[dict[str, int]] = []
         self.nodes = 0
@@ -738,6 +746,56 @@ class _Search:
         self.effects: list[list[list[tuple[int, float | int, int, int]] | None]] = [
             [None] * len(s.readings) for s in multi
         ]
+        # the bounds cost about as much as a few hundred nodes: only a large search earns them back
+        if bounded is None:
+            bounded = math.prod(len(s.readings) for s in multi) > BOUNDS_FROM
+        self.bounds = self._bounds(len(eq_list)) if bounded else [[] for _ in multi]
+
+    def _bounds(self, n_eq: int) -> list[list[tuple[int, float | int, float | int, int]]]:
+        """Per depth i, for each equation slot i touches: the least and the greatest change of its
+        lhs − rhs that the slots after i can still make over their readings, and how many of its
+        cells they hold. After slot i's choice, an equation whose only unknown cells are those and
+        whose difference cannot return to 0 within the bounds prunes the subtree: in a table of one
+        lost cell per row, a column sum is otherwise found broken only once every row of it is
+        chosen. Left out (the one-sided test of non-negative values still applies) where a later
+        reading leaves a cell of the equation unknown, and for sums of floats (summed in another
+        order, they may differ in the last bit from the sum the search builds). The solutions stay
+        the same; only subtrees without one are cut."""
+        open_eq = [False] * n_eq
+        lo: list[float | int] = [0] * n_eq
+        hi: list[float | int] = [0] * n_eq
+        rem = [0] * n_eq  # cells of the equation in the slots after i
+        out: list[list[tuple[int, float | int, float | int, int]]] = [[] for _ in self.multi]
+        for i in range(len(self.multi) - 1, -1, -1):
+            out[i] = [(ei, lo[ei], hi[ei], rem[ei]) for ei in self.touched[i] if not open_eq[ei]]
+            n_touch: dict[int, int] = {}
+            for inc in self.incidence[i]:
+                for ei, _ in inc:
+                    n_touch[ei] = n_touch.get(ei, 0) + 1
+            r_lo: dict[int, float | int] = {}
+            r_hi: dict[int, float | int] = {}
+            for k in range(len(self.multi[i].readings)):
+                eff = self.effects[i][k]
+                if eff is None:
+                    eff = self.effect(i, k)
+                seen: dict[int, float | int] = {}
+                for ei, dd, dlu, dru in eff:
+                    if dlu + dru < n_touch[ei] or isinstance(dd, float):
+                        open_eq[ei] = True  # a cell of this reading stays unknown, or a float sum
+                    seen[ei] = dd
+                for ei in n_touch:
+                    dd = seen.get(ei, 0)
+                    if ei not in seen:  # every cell of the equation is None in this reading
+                        open_eq[ei] = True
+                    if ei not in r_lo or dd < r_lo[ei]:
+                        r_lo[ei] = dd
+                    if ei not in r_hi or dd > r_hi[ei]:
+                        r_hi[ei] = dd
+            for ei, v in r_lo.items():
+                lo[ei] += v
+                hi[ei] += r_hi[ei]
+                rem[ei] += n_touch[ei]
+        return out
 
     def effect(self, i: int, k: int) -> list[tuple[int, float | int, int, int]]:
         """(equation, change of lhs − rhs, lhs cells it makes known, rhs cells it makes known)."""
@@ -769,6 +827,7 @@ class _Search:
         check = self.touched[i]
         diff, lunk, runk = self.diff, self.lunk, self.runk
         effects = self.effects[i]
+        bounds = self.bounds[i]
         for k in range(len(s.readings)):
             self.nodes += 1
             if self.nodes > MAX_NODES:
@@ -795,6 +854,13 @@ class _Search:
                 elif not ru and diff[ei] > 0:
                     ok = False
                     break
+            if ok:
+                for ei, lo, hi, rem in bounds:
+                    if lunk[ei] + runk[ei] == rem:  # no cell left unknown but the later slots'
+                        d = diff[ei]
+                        if d + lo > 0 or d + hi < 0:
+                            ok = False
+                            break
             stop = False
             if ok:
                 self.choice[i] = k

@@ -185,3 +185,61 @@ def test_fitting_cuts_of_several_runs(parts: list[int], breaks: list[int], consi
     if len(runs) >= len(cells):
         return
     assert _fitting_cuts(runs, len(cells), local) == _every_fitting_cut(runs, len(cells), local)
+
+
+def _surely_broken(e: Equation, values: dict[tuple[str, str], int | None]) -> bool:
+    lhs = [values.get(c) for c in e.lhs]
+    rhs = [values.get(c) for c in e.rhs]
+    ls = sum(v for v in lhs if v is not None)
+    rs = sum(v for v in rhs if v is not None)
+    l_open, r_open = None in lhs, None in rhs
+    return (not l_open and not r_open and ls != rs) or (not l_open and rs > ls) or (not r_open and ls > rs)
+
+
+@given(
+    st.integers(min_value=5, max_value=7),
+    st.data(),
+)
+@settings(max_examples=60, deadline=None, derandomize=True)
+def test_search_finds_exactly_the_combinations_a_brute_force_finds(n_rows: int, data: st.DataObject) -> None:
+    """Large searches bound the column sums by what the rows still to choose can add; the bound
+    must cut only subtrees without a solution. Rows with 3–4 candidate readings (one lost cell
+    each, some readings with an unknown cell), a printed total row, one column sum per column."""
+    import itertools
+
+    from ingestion.solve import MAX_SOLUTIONS, Reading, _search
+
+    cols = ["a", "b", "c"]
+    values = st.integers(min_value=0, max_value=4)
+    multi = []
+    for r in range(n_rows):
+        n_read = data.draw(st.integers(min_value=3, max_value=4))
+        readings = []
+        for _ in range(n_read):
+            vals: list[int | None] = [data.draw(values) for _ in cols]
+            if data.draw(st.integers(min_value=0, max_value=9)) == 0:
+                vals[data.draw(st.integers(min_value=0, max_value=2))] = None
+            readings.append(Reading(vals, ["printed"] * 3, [None] * 3, [None] * 3))
+        multi.append(Slot(f"r{r}", [(f"r{r}", c) for c in cols], [], readings))
+    # the total row, printed: the sum of one random combination, so that a solution exists
+    pick = [data.draw(st.integers(min_value=0, max_value=len(s.readings) - 1)) for s in multi]
+    totals = [sum(s.readings[k].values[i] or 0 for s, k in zip(multi, pick)) for i in range(3)]
+    fixed: dict[tuple[str, str], int | None] = {("t", c): v for c, v in zip(cols, totals)}
+    if data.draw(st.booleans()):
+        fixed[("t", "c")] = None  # a blank total: that column's sum stays open
+    eqs = [Equation("I3", "t3", c, (("t", c),), tuple((s.key, c) for s in multi)) for c in cols]
+
+    expected = []
+    for combo in itertools.product(*(range(len(s.readings)) for s in multi)):
+        vals = dict(fixed)
+        for s, k in zip(multi, combo):
+            vals.update(zip(s.cells, s.readings[k].values))
+        if not any(_surely_broken(e, vals) for e in eqs):
+            expected.append({s.key: k for s, k in zip(multi, combo)})
+    solutions, nodes = _search(multi, eqs, fixed, bounded=True)
+    plain, plain_nodes = _search(multi, eqs, fixed, bounded=False)
+    assert nodes <= plain_nodes
+    if len(expected) < MAX_SOLUTIONS:
+        assert solutions == expected == plain
+    else:
+        assert len(solutions) == MAX_SOLUTIONS and all(s in expected for s in solutions)
