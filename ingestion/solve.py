@@ -415,11 +415,37 @@ def build_readings(
     slot.note = f"{len(toks)} of {n} cells printed"
     hint_missing = {i for i, t in enumerate(toks) if t.kind == BLANK}
     local = _local_index(slot.cells, local_eqs)
-    readings = []
-    seen: dict[tuple[Value, ...], int] = {}
     m = len(nums)
     printed = [parse_number(t.text, integer) for t in nums]
+    if m == n - 1 and None not in printed and _simple(local):  # the common short row: one cell lost
+        readings = _one_gap_readings(printed, nums, local, integer, hint_missing)
+    else:
+        readings = _placements(printed, nums, n, local, integer, hint_missing)
+    # every position can stay empty (fewer numbers than cells) and take a printed number, so the
+    # print alone fixes none of them once one number is printed
+    slot.placed = set(range(n)) if m else set()
+    slot.readings = readings
+    if not readings and local_eqs:
+        # every placement of the printed numbers breaks the row's own identity
+        slot.unsat = tuple(sorted({e.identity for e in local_eqs}))
+        slot.note += "; no placement satisfies " + "/".join(slot.unsat)
+
+
+def _placements(
+    printed: list[Value],
+    nums: list[Token],
+    n: int,
+    local: list[LocalEq],
+    integer: bool,
+    hint_missing: set[int],
+) -> list[Reading]:
+    """The readings of a row that printed fewer numbers than cells: every placement of the printed
+    numbers, in order, on the row's positions that the row-local equations allow (gaps they
+    determine filled), one reading per distinct set of values (the one the blank tokens hint best)."""
+    m = len(printed)
     printed_status = ["printed" if v is not None else "blank" for v in printed]
+    readings: list[Reading] = []
+    seen: dict[tuple[Value, ...], int] = {}
     for pos in itertools.combinations(range(n), m):
         values: list[Value] = [None] * n
         status = ["missing"] * n
@@ -442,14 +468,67 @@ def build_readings(
             continue
         seen[key] = len(readings)
         readings.append(r)
-    # every position can stay empty (fewer numbers than cells) and take a printed number, so the
-    # print alone fixes none of them once one number is printed
-    slot.placed = set(range(n)) if m else set()
-    slot.readings = readings
-    if not readings and local_eqs:
-        # every placement of the printed numbers breaks the row's own identity
-        slot.unsat = tuple(sorted({e.identity for e in local_eqs}))
-        slot.note += "; no placement satisfies " + "/".join(slot.unsat)
+    return readings
+
+
+def _simple(local: list[LocalEq]) -> bool:
+    """Each row-local equation names each cell once (the shape :func:`_one_gap_readings` assumes)."""
+    return all(len(set(lhs + rhs)) == len(lhs) + len(rhs) for lhs, rhs, _ in local)
+
+
+def _one_gap_readings(
+    printed: list[Value], nums: list[Token], local: list[LocalEq], integer: bool, hint_missing: set[int]
+) -> list[Reading]:
+    """The readings of a row that printed every number but one, all of them numbers: what
+    :func:`_placements` keeps (gap positions in its order, the same fill, checks and
+    de-duplication), without a Reading, a fill loop and a test of every equation per position.
+    The gap at p takes its value from the first row-local equation that holds p; every equation
+    must then hold as printed."""
+    n = len(printed) + 1
+    readings: list[Reading] = []
+    seen: dict[tuple[Value, ...], int] = {}
+    for p in range(n - 1, -1, -1):  # the order of combinations(range(n), n - 1)
+        values: list[Value] = printed[:p] + [None] + printed[p:]
+        rule: str | None = None
+        possible = True
+        for lhs, rhs, identity in local:
+            on_left = p in lhs
+            if not on_left and p not in rhs:
+                continue
+            ls = sum(values[i] or 0 for i in lhs if i != p)
+            rs = sum(values[i] or 0 for i in rhs if i != p)
+            v = (rs - ls) if on_left else (ls - rs)
+            if v < 0 or (integer and v != int(v)):
+                possible = False
+            else:
+                values[p] = int(v) if integer else v
+                rule = identity
+            break
+        if not possible:
+            continue
+        if not all(
+            sum(values[i] or 0 for i in lhs) == sum(values[i] or 0 for i in rhs) for lhs, rhs, _ in local
+        ):
+            continue
+        hint = 1 if p in hint_missing else 0
+        key = tuple(values)
+        at = seen.get(key)
+        if at is not None:
+            if hint > readings[at].hint:
+                readings[at] = _gap_reading(values, nums, p, rule, hint)
+            continue
+        seen[key] = len(readings)
+        readings.append(_gap_reading(values, nums, p, rule, hint))
+    return readings
+
+
+def _gap_reading(values: list[Value], nums: list[Token], p: int, rule: str | None, hint: int) -> Reading:
+    status = ["printed"] * len(values)
+    status[p] = "inferred" if rule is not None else "missing"
+    rules: list[str | None] = [None] * len(values)
+    rules[p] = rule
+    tok_at: list[Token | None] = [*nums[:p], None, *nums[p:]]
+    return Reading(values, status, tok_at, rules, hint)
 
 
 def _fitting_cuts(runs: list[str], n: int, local: list[LocalEq]) -> list[list[int]] | str | None:

@@ -243,3 +243,37 @@ def test_search_finds_exactly_the_combinations_a_brute_force_finds(n_rows: int, 
         assert solutions == expected == plain
     else:
         assert len(solutions) == MAX_SOLUTIONS and all(s in expected for s in solutions)
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=6), min_size=3, max_size=6),
+    st.integers(min_value=0, max_value=6),
+    st.booleans(),
+    st.sets(st.integers(min_value=0, max_value=6), max_size=2),
+)
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_one_lost_cell_fast_path_keeps_what_the_general_placement_keeps(
+    parts: list[int], lost: int, consistent: bool, hints: set[int]
+) -> None:
+    """A row that lost one number: the fast path must give the general loop's readings (values,
+    statuses, rules, tokens, hints, order), with its row identity holding or broken as printed,
+    and with a second equation that leaves some cells out."""
+    from ingestion.solve import _local_index, _one_gap_readings, _placements
+
+    n = len(parts) + 1
+    row = [*parts, sum(parts) + (0 if consistent else 1)]
+    cells = [("r", str(i)) for i in range(n)]
+    eqs = [
+        Equation("I2", "t3", "r", (cells[-1],), tuple(cells[:-1])),
+        Equation("IX", "t3", "r", (cells[0],), (cells[1],)),  # holds only where the two agree
+    ]
+    for local_eqs in (eqs[:1], eqs, []):
+        lost_at = lost % n
+        printed = [v for i, v in enumerate(row) if i != lost_at]
+        nums = [Token(NUMBER, str(v), str(v), 1, None) for v in printed]
+        local = _local_index(cells, local_eqs)
+        fast = _one_gap_readings(list(printed), nums, local, True, hints)
+        general = _placements(list(printed), nums, n, local, True, hints)
+        assert [(r.values, r.status, r.rule, r.token, r.hint) for r in fast] == [
+            (r.values, r.status, r.rule, r.token, r.hint) for r in general
+        ]
