@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ingestion.codes import T3_COLS
@@ -24,6 +24,8 @@ def test_true_split_is_always_a_candidate(values: list[int], data: st.DataObject
             chunks[-1] += t
         else:
             chunks.append(t)
+    # a run of 30 digits has millions of cuts; enumerating them proves nothing 20 digits do not
+    assume(sum(len(c) for c in chunks) <= 20)
     cands = list(split_runs(chunks, len(values)))
     assert texts in cands
     for c in cands:  # every candidate is a legal print of the same digits
