@@ -33,11 +33,12 @@ native: $(STAMP)
 run: install
 	$(BIN)/xxgk run
 
+# both cores: the dbt builds of the end-to-end tests dominate, and work stealing spreads them
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check ingestion orchestration expectations tests
