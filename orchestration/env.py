@@ -47,6 +47,7 @@ def prepare() -> Settings:
 
 def dbt_manifest(project_dir: Path = DBT_PROJECT_DIR) -> Path:
     """target/manifest.json, regenerated with `dbt parse` when any project file is newer (offline, ~3 s)."""
+    import fcntl
     import subprocess
     import sys
 
@@ -54,8 +55,14 @@ def dbt_manifest(project_dir: Path = DBT_PROJECT_DIR) -> Path:
     sources = [p for d in ("models", "macros", "tests") for p in (project_dir / d).rglob("*") if p.is_file()]
     sources += [project_dir / "dbt_project.yml", project_dir / "profiles.yml"]
     newest = max(p.stat().st_mtime for p in sources)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        dbt = Path(sys.executable).with_name("dbt")
-        subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", str(project_dir)], cwd=project_dir,
-                       check=True, env={**os.environ, **OFFLINE_ENV})
+
+    # under a lock, also to look: two processes starting together (the test workers, two ingests) would
+    # otherwise both parse, and one could read the manifest while the other is writing it
+    manifest.parent.mkdir(exist_ok=True)
+    with open(manifest.parent / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not manifest.exists() or manifest.stat().st_mtime < newest:
+            dbt = Path(sys.executable).with_name("dbt")
+            subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", str(project_dir)],
+                           cwd=project_dir, check=True, env={**os.environ, **OFFLINE_ENV})
     return manifest
