@@ -15,7 +15,7 @@ from .identities import Cell, equations, table_cells
 from .meta import find_agency, find_prose_figures, find_year, looks_like_report
 from .normalise import compact, normalise, scan_head
 from .read import Document, ReadError, read_bytes
-from .tables import TableResult, find_t2, find_t3, find_t4, parse_t2, parse_t3, parse_t4
+from .tables import TableResult, find_t2, find_t3, find_t4, parse_t2, parse_t3, parse_t4, solved_of
 from .tokens import tokenize
 
 
@@ -304,10 +304,37 @@ def _order_columns(table: str, template: str) -> tuple[list[str], list[str]]:
 _TABLE_ZH: Final = {"t2": "表二 主动公开", "t3": "表三 依申请", "t4": "表四 复议诉讼"}
 
 
-def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
-    assert tr.solved is not None
+def _emit_printed(res: ParseResult, tr: TableResult) -> None:
+    """:func:`_emit` for a table printed whole (TableResult.printed): every cell printed, as read."""
+    assert tr.printed is not None
     table = tr.table
-    solved_cells = tr.solved.cells
+    for sev, row, msg in tr.notes:
+        res.issues.append(
+            Issue(sev, "row_missing" if "not found" in msg else "layout", msg, table, row or None)
+        )
+    values, toks = tr.printed
+    n = len(values)
+    rows, cols = _order_columns(table, tr.template or "2021")
+    (c_table, c_row, c_col, c_value, c_text, c_status, c_rule, c_unit, c_line, c_page) = res.columns
+    c_table.extend(repeat(table, n))
+    c_row.extend(rows)
+    c_col.extend(cols)
+    c_unit.extend(repeat(None, n))
+    c_value.extend(values)
+    c_status.extend(repeat("printed", n))
+    c_rule.extend(repeat(None, n))
+    for t in toks:
+        c_text.append(t.raw)
+        c_line.append(t.line)
+        c_page.append(t.page)
+
+
+def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
+    if tr.printed is not None and cut_token is None:
+        _emit_printed(res, tr)
+        return
+    table = tr.table
+    solved_cells = solved_of(tr).cells
     items = list(solved_cells.items())
     if table != "t2":  # the template's order, which the solver's is unless a row went missing
         order = table_cells(table, tr.template or "2021")
@@ -317,6 +344,7 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
         res.issues.append(
             Issue(sev, "row_missing" if "not found" in msg else "layout", msg, table, row or None)
         )
+    assert tr.solved is not None
     for key, msg in tr.solved.notes:
         res.issues.append(
             Issue("info" if "ambiguous" not in msg else "warning", "solver", msg, table, key or None)
@@ -470,6 +498,20 @@ def _check_identities(res: ParseResult, found: dict[str, TableResult]) -> None:
         if table not in found:
             continue
         tr = found[table]
+        if tr.solved is None and tr.printed is not None:  # every identity holds; I5 on the values
+            for k, pv in zip(table_cells(table, tr.template or "2021"), tr.printed[0], strict=True):
+                if pv < 0:
+                    res.issues.append(
+                        Issue(
+                            "warning",
+                            "I5",
+                            f"{table} {k[0]}/{k[1]} = {pv} is not a non-negative integer",
+                            table,
+                            k[0],
+                            k[1],
+                        )
+                    )
+            continue
         assert tr.solved is not None
         for e, lhs, rhs in tr.solved.broken:
             res.issues.append(

@@ -20,7 +20,7 @@ from .codes import (
 )
 from .identities import Cell, Equation, equations, row_cells, row_local, table_cells
 from .memo import remember
-from .solve import Reading, Slot, Solved, build_readings, solve
+from .solve import CellResult, Reading, Slot, Solved, _eq_positions, build_readings, parse_number, solve
 from .tokens import BLANK, LABEL, NUMBER, Token
 
 
@@ -51,6 +51,67 @@ class TableResult:
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (severity, row, message)
     runtogether: bool = False
     end: int = 0
+    # 表三 printed whole: every cell one number, every identity holding as printed. Its values and
+    # their tokens in the template's cell order, and ``solved`` stays None until asked for
+    # (:func:`solved_of`): a Slot, a Reading and a CellResult per cell, a dict of them and the
+    # solver's passes cost a third of such a report's time, and decide nothing here.
+    printed: tuple[list[int], list[Token]] | None = None
+
+
+def solved_of(tr: TableResult) -> Solved:
+    """The table's solution; for a table printed whole, built from its printed cells (what ``solve``
+    gives for it: every cell printed, no note, nothing broken)."""
+    if tr.solved is None:
+        assert tr.printed is not None and tr.template is not None
+        values, toks = tr.printed
+        cells = table_cells(tr.table, tr.template)
+        tr.solved = Solved(
+            {c: CellResult(v, "printed", t, None) for c, v, t in zip(cells, values, toks, strict=True)},
+            [],
+            True,
+        )
+    return tr.solved
+
+
+@cache
+def _printed_checks(table: str, template: str) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """The identities of a table over its cells by position in the template's order; those naming a
+    cell outside the table are left out (the solver cannot evaluate them either)."""
+    cells = table_cells(table, template)
+    n, eqs_at = _eq_positions(tuple(equations(table, template)), (tuple(cells),))
+    assert n == len(cells)
+    return tuple((lhs, rhs) for _, lhs, rhs in eqs_at if n not in lhs and n not in rhs)
+
+
+def _printed_whole(rows: dict[str, Group], template: str) -> tuple[list[int], list[Token]] | None:
+    """表三's values and tokens when every row printed exactly one whole number per column (as
+    build_readings' common case reads them) and every identity holds; None otherwise."""
+    n = len(T3_COLS)
+    values: list[int] = []
+    toks: list[Token] = []
+    for code in t3_rows_for(template):
+        g = rows.get(code)
+        if g is None:
+            return None
+        nums = [t for t in g.values if t.kind == NUMBER]
+        if len(nums) != n:
+            return None
+        for t in nums:
+            v = parse_number(t.text, True)
+            if not isinstance(v, int):
+                return None
+            values.append(v)
+        toks += nums
+    for lhs, rhs in _printed_checks("t3", template):
+        ls = 0
+        for i in lhs:
+            ls += values[i]
+        rs = 0
+        for i in rhs:
+            rs += values[i]
+        if ls != rs:
+            return None
+    return values, toks
 
 
 def groups_from(tokens: list[Token], start: int, stop: int) -> list[Group]:
@@ -139,7 +200,9 @@ def find_t3(tokens: list[Token]) -> int | None:
     return None
 
 
-def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
+def parse_t3(tokens: list[Token], start: int, year: int | None, whole: bool = True) -> TableResult:
+    """表三 from the token stream. ``whole``: a table printed whole skips the solver (TableResult.printed);
+    False always solves (the tests compare the two)."""
     groups: list[Group] = []
     current = -1
     rows: dict[str, Group] = {}
@@ -169,6 +232,13 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
     )
     res = TableResult("t3", template, None, end=stop)
     res.runtogether = _runtogether(groups)
+    printed = _printed_whole(rows, template) if whole and not res.runtogether else None
+    if printed is not None:
+        res.printed = printed
+        for code in t3_rows_for(template):
+            res.label_of[code] = rows[code].labels[-1]
+        _note_unmatched(res, unmatched)
+        return res
     lead, trail = (0, 0) if res.runtogether else _spacers(groups, len(T3_COLS))
     eqs = equations("t3", template)
     local = _row_local(template)
@@ -186,6 +256,12 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
         slot = Slot(code, cells, found_group.values)
         build_readings(slot, True, res.runtogether, False, local.get(code, []), lead, trail)
         slots.append(slot)
+    _note_unmatched(res, unmatched)
+    res.solved = solve(slots, eqs, integer=True)
+    return res
+
+
+def _note_unmatched(res: TableResult, unmatched: list[Group]) -> None:
     for g in unmatched:
         res.notes.append(
             (
@@ -194,8 +270,6 @@ def parse_t3(tokens: list[Token], start: int, year: int | None) -> TableResult:
                 f"line {g.labels[0].line}: values after unrecognised label {g.text[:30]!r} ignored",
             )
         )
-    res.solved = solve(slots, eqs, integer=True)
-    return res
 
 
 _T4_HEADER: Final = re.compile(

@@ -271,3 +271,49 @@ def test_opencc_leaves_ascii_alone() -> None:
     ascii_text = "".join(map(chr, range(1, 128)))
     assert _t2s().convert(ascii_text) == ascii_text
     assert _t2s().convert("12 | 3.5 | -- | n/a") == "12 | 3.5 | -- | n/a"
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("tmpl", ["2019", "2021"])
+def test_a_table_printed_whole_skips_the_solver_and_gives_what_it_gives(layout: str, tmpl: str) -> None:
+    """表三 printed whole is read without the solver (TableResult.printed); its cells must be exactly
+    the solver's: values, statuses, rules, tokens, notes. Layouts that lose or glue cells go on to
+    the solver."""
+    from ingestion.tables import find_t3, parse_t3, solved_of
+    from ingestion.tokens import tokenize
+
+    data, truth = _report(layout, tmpl=tmpl)
+    doc = read_bytes(data, f"r.{'html' if layout == 'html' else 'txt'}")
+    tokens = tokenize(doc, layout == "traditional", 0)
+    start = find_t3(tokens)
+    assert start is not None
+    fast = parse_t3(tokens, start, truth.year)
+    slow = parse_t3(tokens, start, truth.year, whole=False)
+    assert (fast.printed is not None) == (layout not in ("run_together", "tabs_lost_cell"))
+    assert fast.solved is None or fast.printed is None
+    got, want = solved_of(fast), slow.solved
+    assert want is not None
+    assert list(got.cells) == list(want.cells)
+    for k, cr in want.cells.items():
+        g = got.cells[k]
+        assert (g.value, g.status, g.token, g.rule, g.candidates) == (cr.value, cr.status, cr.token, cr.rule,
+                                                                    cr.candidates)
+    assert (got.notes, got.unsatisfiable, got.unreadable, got.broken) == (
+        want.notes, want.unsatisfiable, want.unreadable, want.broken)
+    assert (fast.template, fast.end, fast.notes, fast.label_of) == (slow.template, slow.end, slow.notes,
+                                                                      slow.label_of)
+
+
+def test_a_table_printed_whole_with_negative_counts_is_flagged_i5() -> None:
+    # every count negated: the identities are linear, so they all still hold and the table is read
+    # whole; each negative count must still be flagged (I5), as the solver's path flags it
+    rng = random.Random(5)
+    t2, t3, t4 = figures(rng, "2021", "2021")
+    t3 = {row: {col: -v for col, v in cols.items()} for row, cols in t3.items()}
+    truth = Truth("x", "pipe", None, "青山县人民政府办公室", 2022, {"t2": "2021", "t3": "2021"}, ["ok"], t2, t3, t4)
+    r = parse_bytes(render("pipe", truth, t2, t3, t4, set(), rng), "neg.txt")
+    negative = {(row, col) for row, cols in t3.items() for col, v in cols.items() if v < 0}
+    flagged = {(i.row, i.col) for i in r.issues if i.code == "I5" and i.table == "t3"}
+    assert negative and flagged == negative
+    cells = {(c.row, c.col): c for c in r.cells if c.table == "t3"}
+    assert all(cells[k].status == "printed" and cells[k].value == t3[k[0]][k[1]] for k in negative)
