@@ -51,7 +51,7 @@ class TableResult:
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (severity, row, message)
     runtogether: bool = False
     end: int = 0
-    # 表三 printed whole: every cell one number, every identity holding as printed. Its values and
+    # 表三 or 表四 printed whole: every cell one number, every identity holding as printed. Its values and
     # their tokens in the template's cell order, and ``solved`` stays None until asked for
     # (:func:`solved_of`): a Slot, a Reading and a CellResult per cell, a dict of them and the
     # solver's passes cost a third of such a report's time, and decide nothing here.
@@ -62,9 +62,9 @@ def solved_of(tr: TableResult) -> Solved:
     """The table's solution; for a table printed whole, built from its printed cells (what ``solve``
     gives for it: every cell printed, no note, nothing broken)."""
     if tr.solved is None:
-        assert tr.printed is not None and tr.template is not None
+        assert tr.printed is not None
         values, toks = tr.printed
-        cells = table_cells(tr.table, tr.template)
+        cells = table_cells(tr.table, tr.template or "2021")
         tr.solved = Solved(
             {c: CellResult(v, "printed", t, None) for c, v, t in zip(cells, values, toks, strict=True)},
             [],
@@ -87,7 +87,6 @@ def _printed_whole(rows: dict[str, Group], template: str) -> tuple[list[int], li
     """表三's values and tokens when every row printed exactly one whole number per column (as
     build_readings' common case reads them) and every identity holds; None otherwise."""
     n = len(T3_COLS)
-    values: list[int] = []
     toks: list[Token] = []
     for code in t3_rows_for(template):
         g = rows.get(code)
@@ -96,13 +95,20 @@ def _printed_whole(rows: dict[str, Group], template: str) -> tuple[list[int], li
         nums = [t for t in g.values if t.kind == NUMBER]
         if len(nums) != n:
             return None
-        for t in nums:
-            v = parse_number(t.text, True)
-            if not isinstance(v, int):
-                return None
-            values.append(v)
         toks += nums
-    for lhs, rhs in _printed_checks("t3", template):
+    return _whole(toks, "t3", template)
+
+
+def _whole(toks: list[Token], table: str, template: str) -> tuple[list[int], list[Token]] | None:
+    """(values, toks) when every token is a whole number and every identity of the table holds over
+    them, in the template's cell order; None otherwise."""
+    values: list[int] = []
+    for t in toks:
+        v = parse_number(t.text, True)
+        if not isinstance(v, int):
+            return None
+        values.append(v)
+    for lhs, rhs in _printed_checks(table, template):
         ls = 0
         for i in lhs:
             ls += values[i]
@@ -304,7 +310,8 @@ def find_t4(tokens: list[Token], after: int) -> int | None:
     return None
 
 
-def parse_t4(tokens: list[Token], start: int) -> TableResult:
+def parse_t4(tokens: list[Token], start: int, whole: bool = True) -> TableResult:
+    """表四 from the token stream; ``whole`` as for :func:`parse_t3`."""
     values: list[Token] = []
     label_tok = tokens[start]
     end = len(tokens)
@@ -337,6 +344,10 @@ def parse_t4(tokens: list[Token], start: int) -> TableResult:
     cells = table_cells("t4")
     nums = [v for v in values if v.kind == NUMBER]
     res.runtogether = any(v.glued for v in nums) and len(nums) < len(cells)
+    if whole and not res.runtogether and len(nums) == len(cells):
+        res.printed = _whole(nums, "t4", "2021")
+        if res.printed is not None:
+            return res
     eqs = equations("t4")
     slot = Slot("t4", cells, values)
     build_readings(slot, True, res.runtogether, False, eqs)

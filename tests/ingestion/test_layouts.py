@@ -276,10 +276,10 @@ def test_opencc_leaves_ascii_alone() -> None:
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("tmpl", ["2019", "2021"])
 def test_a_table_printed_whole_skips_the_solver_and_gives_what_it_gives(layout: str, tmpl: str) -> None:
-    """表三 printed whole is read without the solver (TableResult.printed); its cells must be exactly
-    the solver's: values, statuses, rules, tokens, notes. Layouts that lose or glue cells go on to
-    the solver."""
-    from ingestion.tables import find_t3, parse_t3, solved_of
+    """表三 and 表四 printed whole are read without the solver (TableResult.printed); their cells must
+    be exactly the solver's: values, statuses, rules, tokens, notes. Layouts that lose or glue cells
+    go on to the solver."""
+    from ingestion.tables import find_t3, find_t4, parse_t3, parse_t4, solved_of
     from ingestion.tokens import tokenize
 
     data, truth = _report(layout, tmpl=tmpl)
@@ -302,6 +302,17 @@ def test_a_table_printed_whole_skips_the_solver_and_gives_what_it_gives(layout: 
         want.notes, want.unsatisfiable, want.unreadable, want.broken)
     assert (fast.template, fast.end, fast.notes, fast.label_of) == (slow.template, slow.end, slow.notes,
                                                                       slow.label_of)
+    t4_start = find_t4(tokens, slow.end)
+    assert t4_start is not None
+    fast4, slow4 = parse_t4(tokens, t4_start), parse_t4(tokens, t4_start, whole=False)
+    assert fast4.printed is not None or layout in ("run_together", "tabs_lost_cell")  # 表四 may keep all
+    got, want = solved_of(fast4), slow4.solved
+    assert want is not None
+    assert [(k, c.value, c.status, c.token, c.rule) for k, c in got.cells.items()] == [
+        (k, c.value, c.status, c.token, c.rule) for k, c in want.cells.items()]
+    assert (got.notes, got.unsatisfiable, got.unreadable, got.broken) == (
+        want.notes, want.unsatisfiable, want.unreadable, want.broken)
+    assert (fast4.end, fast4.notes, fast4.label_of) == (slow4.end, slow4.notes, slow4.label_of)
 
 
 def test_a_table_printed_whole_with_negative_counts_is_flagged_i5() -> None:
