@@ -329,9 +329,45 @@ def _emit_printed(res: ParseResult, tr: TableResult) -> None:
         c_page.append(t.page)
 
 
+def _emit_printed_t2(res: ParseResult, tr: TableResult) -> None:
+    """:func:`_emit` for 表二 as printed (TableResult.printed_t2): a number or a blank per cell, amounts
+    printed in 元 turned into 万元 as there."""
+    assert tr.printed_t2 is not None
+    table = tr.table
+    for sev, row, msg in tr.notes:
+        res.issues.append(
+            Issue(sev, "row_missing" if "not found" in msg else "layout", msg, table, row or None)
+        )
+    (c_table, c_row, c_col, c_value, c_text, c_status, c_rule, c_unit, c_line, c_page) = res.columns
+    units = tr.units
+    cells, values, toks = tr.printed_t2
+    for cell_key, value, tok in zip(cells, values, toks, strict=True):
+        row, col = cell_key
+        unit = units.get(cell_key) if units else None
+        if col in T2_DECIMAL_MEASURES and value is not None:
+            if tok.unit == "元":
+                value = value / 10000
+                unit = "万元"
+            elif tok.unit == "万元":
+                unit = "万元"
+        c_table.append(table)
+        c_row.append(row)
+        c_col.append(col)
+        c_unit.append(unit)
+        c_value.append(value)
+        c_text.append(tok.raw)
+        c_status.append("printed" if value is not None else "blank")
+        c_rule.append(None)
+        c_line.append(tok.line)
+        c_page.append(tok.page)
+
+
 def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
     if tr.printed is not None and cut_token is None:
         _emit_printed(res, tr)
+        return
+    if tr.printed_t2 is not None and cut_token is None:
+        _emit_printed_t2(res, tr)
         return
     table = tr.table
     solved_cells = solved_of(tr).cells
@@ -538,12 +574,14 @@ def _check_identities(res: ParseResult, found: dict[str, TableResult]) -> None:
                     )
                 )
     if "t2" in found:
-        assert found["t2"].solved is not None
-        for (row, col), cr in found["t2"].solved.cells.items():
-            if cr.value is not None and cr.value < 0 and col != "items_change":
-                res.issues.append(
-                    Issue("warning", "I5", f"t2 {row}/{col} = {cr.value} is negative", "t2", row, col)
-                )
+        t2 = found["t2"]
+        if t2.solved is None and t2.printed_t2 is not None:  # as printed: its cells and values
+            keys, t2_values = t2.printed_t2[0], t2.printed_t2[1]
+        else:
+            keys, t2_values = list(solved_of(t2).cells), [cr.value for cr in solved_of(t2).cells.values()]
+        for (row, col), v in zip(keys, t2_values, strict=True):
+            if v is not None and v < 0 and col != "items_change":
+                res.issues.append(Issue("warning", "I5", f"t2 {row}/{col} = {v} is negative", "t2", row, col))
 
 
 def _fmt(v: float) -> str:

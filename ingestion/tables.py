@@ -20,7 +20,17 @@ from .codes import (
 )
 from .identities import Cell, Equation, equations, row_cells, row_local, table_cells
 from .memo import remember
-from .solve import CellResult, Reading, Slot, Solved, _eq_positions, build_readings, parse_number, solve
+from .solve import (
+    CellResult,
+    Reading,
+    Slot,
+    Solved,
+    Value,
+    _eq_positions,
+    build_readings,
+    parse_number,
+    solve,
+)
 from .tokens import BLANK, LABEL, NUMBER, Token
 
 
@@ -56,11 +66,24 @@ class TableResult:
     # (:func:`solved_of`): a Slot, a Reading and a CellResult per cell, a dict of them and the
     # solver's passes cost a third of such a report's time, and decide nothing here.
     printed: tuple[list[int], list[Token]] | None = None
+    # 表二 read without the solver (it has no identities to choose by): every item printed one
+    # number or blank per measure. Its cells, values (None: blank) and tokens, in print order
+    printed_t2: tuple[list[Cell], list[Value], list[Token]] | None = None
 
 
 def solved_of(tr: TableResult) -> Solved:
     """The table's solution; for a table printed whole, built from its printed cells (what ``solve``
     gives for it: every cell printed, no note, nothing broken)."""
+    if tr.solved is None and tr.printed_t2 is not None:
+        t2_cells, t2_values, t2_toks = tr.printed_t2
+        tr.solved = Solved(
+            {
+                c: CellResult(v, "printed" if v is not None else "blank", t, None)
+                for c, v, t in zip(t2_cells, t2_values, t2_toks, strict=True)
+            },
+            [],
+            True,
+        )
     if tr.solved is None:
         assert tr.printed is not None
         values, toks = tr.printed
@@ -396,7 +419,8 @@ def _item_of(text: str) -> str | None:
     return None
 
 
-def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None) -> TableResult:
+def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None, whole: bool = True) -> TableResult:
+    """表二 from the token stream; ``whole`` as for :func:`parse_t3` (TableResult.printed_t2)."""
     groups = groups_from(tokens, start, stop)
     header: list[str] = []
     header_has_wan = False
@@ -434,6 +458,11 @@ def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None) -> Ta
     res = TableResult("t2", template, None, end=stop)
     res.runtogether = _runtogether([g for _, _, g, _ in items])
     slots: list[Slot] = []
+    # as printed, while every item prints one number or blank per measure (build_readings' common case)
+    flat = whole and not res.runtogether
+    t2_cells: list[Cell] = []
+    t2_values: list[Value] = []
+    t2_toks: list[Token] = []
     seen_items: set[str] = set()
     for item, header_ms, g, wan in items:
         if item in seen_items:
@@ -449,13 +478,26 @@ def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None) -> Ta
         res.label_of[item] = g.labels[-1]
         cells: list[Cell] = [(item, m) for m in measures]
         slot = Slot(item, cells, g.values)
-        signed = any(m in T2_SIGNED_MEASURES for m in measures)
-        build_readings(slot, False, res.runtogether, signed, [])
         slots.append(slot)
+        if flat:
+            nums = [t for t in g.values if t.kind == NUMBER]
+            if len(nums) == len(cells):
+                t2_cells += cells
+                t2_toks += nums
+                for t in nums:
+                    t2_values.append(parse_number(t.text, False))
+            else:
+                flat = False
         for m in measures:
             if m == "amount_10k_yuan":
                 res.units[(item, m)] = (
                     "万元" if (wan or (template == "2021" and item == "administrative_fees")) else "unknown"
                 )
+    if flat and len(set(t2_cells)) == len(t2_cells):  # a measure printed twice: the solver keeps one
+        res.printed_t2 = (t2_cells, t2_values, t2_toks)
+        return res
+    for slot in slots:
+        signed = any(m in T2_SIGNED_MEASURES for _, m in slot.cells)
+        build_readings(slot, False, res.runtogether, signed, [])
     res.solved = solve(slots, [], integer=False)
     return res

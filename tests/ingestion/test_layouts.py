@@ -276,10 +276,10 @@ def test_opencc_leaves_ascii_alone() -> None:
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("tmpl", ["2019", "2021"])
 def test_a_table_printed_whole_skips_the_solver_and_gives_what_it_gives(layout: str, tmpl: str) -> None:
-    """表三 and 表四 printed whole are read without the solver (TableResult.printed); their cells must
-    be exactly the solver's: values, statuses, rules, tokens, notes. Layouts that lose or glue cells
-    go on to the solver."""
-    from ingestion.tables import find_t3, find_t4, parse_t3, parse_t4, solved_of
+    """表二, 表三 and 表四 printed whole are read without the solver (TableResult.printed/printed_t2);
+    their cells must be exactly the solver's: values, statuses, rules, tokens, notes. Layouts that
+    lose or glue cells go on to the solver."""
+    from ingestion.tables import find_t2, find_t3, find_t4, parse_t2, parse_t3, parse_t4, solved_of
     from ingestion.tokens import tokenize
 
     data, truth = _report(layout, tmpl=tmpl)
@@ -313,14 +313,28 @@ def test_a_table_printed_whole_skips_the_solver_and_gives_what_it_gives(layout: 
     assert (got.notes, got.unsatisfiable, got.unreadable, got.broken) == (
         want.notes, want.unsatisfiable, want.unreadable, want.broken)
     assert (fast4.end, fast4.notes, fast4.label_of) == (slow4.end, slow4.notes, slow4.label_of)
+    t2_start = find_t2(tokens, start)
+    assert t2_start is not None
+    fast2, slow2 = parse_t2(tokens, t2_start, start, truth.year), parse_t2(tokens, t2_start, start, truth.year,
+                                                                          whole=False)
+    assert fast2.printed_t2 is not None or layout in ("run_together", "tabs_lost_cell")
+    got, want = solved_of(fast2), slow2.solved
+    assert want is not None
+    assert [(k, c.value, c.status, c.token, c.rule) for k, c in got.cells.items()] == [
+        (k, c.value, c.status, c.token, c.rule) for k, c in want.cells.items()]
+    assert (got.notes, got.broken) == (want.notes, want.broken)
+    assert (fast2.template, fast2.notes, fast2.label_of, fast2.units) == (slow2.template, slow2.notes,
+                                                                          slow2.label_of, slow2.units)
 
 
 def test_a_table_printed_whole_with_negative_counts_is_flagged_i5() -> None:
-    # every count negated: the identities are linear, so they all still hold and the table is read
-    # whole; each negative count must still be flagged (I5), as the solver's path flags it
+    # every 表三 count negated: the identities are linear, so they all still hold and the table is
+    # read whole; each negative count must still be flagged (I5), as the solver's path flags it; and
+    # a negative 表二 count too
     rng = random.Random(5)
     t2, t3, t4 = figures(rng, "2021", "2021")
     t3 = {row: {col: -v for col, v in cols.items()} for row, cols in t3.items()}
+    t2 = {**t2, "administrative_penalty": {"decisions": -7}}
     truth = Truth("x", "pipe", None, "青山县人民政府办公室", 2022, {"t2": "2021", "t3": "2021"}, ["ok"], t2, t3, t4)
     r = parse_bytes(render("pipe", truth, t2, t3, t4, set(), rng), "neg.txt")
     negative = {(row, col) for row, cols in t3.items() for col, v in cols.items() if v < 0}
@@ -328,3 +342,5 @@ def test_a_table_printed_whole_with_negative_counts_is_flagged_i5() -> None:
     assert negative and flagged == negative
     cells = {(c.row, c.col): c for c in r.cells if c.table == "t3"}
     assert all(cells[k].status == "printed" and cells[k].value == t3[k[0]][k[1]] for k in negative)
+    assert [(i.row, i.col) for i in r.issues if i.code == "I5" and i.table == "t2"] == [
+        ("administrative_penalty", "decisions")]
