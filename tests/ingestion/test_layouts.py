@@ -273,6 +273,36 @@ def test_opencc_leaves_ascii_alone() -> None:
     assert _t2s().convert("12 | 3.5 | -- | n/a") == "12 | 3.5 | -- | n/a"
 
 
+# traditional characters, phrases OpenCC converts as phrases, simplified text, ASCII and line breaks
+_T2S_PIECES = ["發", "佈", "時間", "乾坤", "乾淨", "著作", "瞭解", "頭髮", "理髮", "麵包", "後來", "皇后",
+               "於是", "於", "鬱", "報告", "條例", "政府信息公開", "申請", "（一）", "結(jié)果", "12", " | ",
+               "\n", "\n", "\r\n", "", "壹佰", "台灣", "臺", "著", "乾", "後"]
+
+
+@given(st.lists(st.sampled_from(_T2S_PIECES), max_size=40))
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_opencc_line_by_line_through_the_memo_is_opencc_on_the_whole_text(pieces: list[str]) -> None:
+    """to_simplified converts line by line, through a memo of lines: the text must be what OpenCC
+    makes of it in one piece, on the first call and on a call that finds its lines memoised."""
+    from ingestion.normalise import _t2s, to_simplified
+
+    text = "".join(pieces)
+    want = _t2s().convert(text)
+    assert to_simplified(text) == want
+    assert to_simplified(text) == want
+    for line in text.split("\n"):
+        assert to_simplified(line) == _t2s().convert(line)
+
+
+def test_opencc_line_by_line_on_generated_traditional_reports() -> None:
+    from ingestion.normalise import _t2s, to_simplified
+
+    for seed in range(6):
+        data, _ = _report("traditional", seed=seed)
+        text = decode(data)[0]
+        assert to_simplified(text) == _t2s().convert(text)
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("tmpl", ["2019", "2021"])
 def test_a_table_printed_whole_skips_the_solver_and_gives_what_it_gives(layout: str, tmpl: str) -> None:
