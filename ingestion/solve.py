@@ -978,7 +978,10 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
     exhausted = True
     unsat: list[tuple[str, str]] = []
     unreadable: list[tuple[str, str]] = []
-    if multi:
+    # no equation to choose by (表二 has none): every combination of readings is a solution, so each
+    # slot keeps all its readings; a search would only count combinations, up to MAX_SOLUTIONS
+    independent = bool(multi) and not eqs
+    if multi and not independent:
         # summary rows first so the column equations close early, then the rest in print order
         multi.sort(
             key=lambda s: (
@@ -1050,7 +1053,7 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
                     + (f", {n_amb} cells ambiguous" if n_amb else ""),
                 )
             )
-    consistent = bool(solutions) or not multi
+    consistent = bool(solutions) or not multi or independent
     _propagate(out, eqs, integer)
     unsat += [(i, s.key) for s in slots for i in s.unsat]
     broken = _broken(out, eqs, slots)  # the one evaluation of every equation on the decided cells

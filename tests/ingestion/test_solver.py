@@ -279,3 +279,24 @@ def test_one_lost_cell_fast_path_keeps_what_the_general_placement_keeps(
         assert [(r.values, r.status, r.rule, r.token, r.hint) for r in fast] == [
             (r.values, r.status, r.rule, r.token, r.hint) for r in general
         ]
+
+
+def test_slots_without_identities_keep_every_reading_without_a_search() -> None:
+    """表二 has no identities: 9 rows with two readings each are 512 combinations, all solutions.
+    Each cell the readings disagree on is ambiguous with both values; no search runs, so none is
+    reported stopped."""
+    from ingestion.solve import Reading
+
+    slots = []
+    for r in range(9):
+        cells = [(f"r{r}", "a"), (f"r{r}", "b")]
+        readings = [Reading([1, 23], ["printed"] * 2, [None] * 2, [None] * 2),
+                    Reading([12, 3], ["printed"] * 2, [None] * 2, [None] * 2)]
+        slots.append(Slot(f"r{r}", cells, [], readings, note="digits run together"))
+    solved = solve(slots, [], integer=False)
+    assert not any("search" in msg for _, msg in solved.notes)
+    assert all(msg == "digits run together: 2 readings, 2 fit the identities, 2 cells ambiguous"
+               for key, msg in solved.notes if key)
+    for s in slots:
+        assert [solved.cells[c].candidates for c in s.cells] == [(1, 12), (3, 23)]
+        assert all(solved.cells[c].status == "ambiguous" for c in s.cells)
