@@ -57,7 +57,7 @@ def looks_traditional(text: str) -> bool:
 
 # converted lines, by line: a traditional report's labels and boilerplate recur in every such report
 _T2S_LINES: Final[dict[str, str]] = {}
-_T2S_LINES_MAX: Final = 50_000
+_T2S_LINES_MAX: Final = 20_000  # ≤ 200 characters each: ≤ 20 MB
 _T2S_LINE_LEN: Final = 200  # longer lines (prose, digits run together) rarely recur: not memoised
 
 
