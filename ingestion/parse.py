@@ -304,14 +304,19 @@ def _order_columns(table: str, template: str) -> tuple[list[str], list[str]]:
 _TABLE_ZH: Final = {"t2": "表二 主动公开", "t3": "表三 依申请", "t4": "表四 复议诉讼"}
 
 
+def _emit_notes(res: ParseResult, tr: TableResult) -> None:
+    """The table reader's notes (a row not found, a layout warning) as issues."""
+    for sev, row, msg in tr.notes:
+        res.issues.append(
+            Issue(sev, "row_missing" if "not found" in msg else "layout", msg, tr.table, row or None)
+        )
+
+
 def _emit_printed(res: ParseResult, tr: TableResult) -> None:
     """:func:`_emit` for a table printed whole (TableResult.printed): every cell printed, as read."""
     assert tr.printed is not None
     table = tr.table
-    for sev, row, msg in tr.notes:
-        res.issues.append(
-            Issue(sev, "row_missing" if "not found" in msg else "layout", msg, table, row or None)
-        )
+    _emit_notes(res, tr)
     values, toks = tr.printed
     n = len(values)
     rows, cols = _order_columns(table, tr.template or "2021")
@@ -334,10 +339,7 @@ def _emit_printed_t2(res: ParseResult, tr: TableResult) -> None:
     printed in 元 turned into 万元 as there."""
     assert tr.printed_t2 is not None
     table = tr.table
-    for sev, row, msg in tr.notes:
-        res.issues.append(
-            Issue(sev, "row_missing" if "not found" in msg else "layout", msg, table, row or None)
-        )
+    _emit_notes(res, tr)
     (c_table, c_row, c_col, c_value, c_text, c_status, c_rule, c_unit, c_line, c_page) = res.columns
     units = tr.units
     cells, values, toks = tr.printed_t2
@@ -376,10 +378,7 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
         order = table_cells(table, tr.template or "2021")
         if [k for k, _ in items] != order:
             items = [(k, solved_cells[k]) for k in order]
-    for sev, row, msg in tr.notes:
-        res.issues.append(
-            Issue(sev, "row_missing" if "not found" in msg else "layout", msg, table, row or None)
-        )
+    _emit_notes(res, tr)
     assert tr.solved is not None
     for key, msg in tr.solved.notes:
         res.issues.append(

@@ -1067,7 +1067,7 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
 EqAt = tuple[Equation, tuple[int, ...], tuple[int, ...]]
 
 
-# _eq_positions by the identity of the equations and of the slots' cell lists (表三/表四 slots share
+# eq_positions by the identity of the equations and of the slots' cell lists (表三/表四 slots share
 # the lists of identities.row_cells, so a layout recurs as the same objects in every report). Hashing
 # the cells themselves, 175 tuples for 表三, cost more than the evaluation it saves. Each entry holds
 # the objects its key names, so their ids cannot be reused by other objects while it lives.
@@ -1082,14 +1082,14 @@ def _positions_of(eqs: Sequence[Equation], slots: list[Slot]) -> tuple[int, tupl
     hit = _POSITIONS.get(key)
     if hit is not None:
         return hit[1], hit[2]
-    n, eqs_at = _eq_positions(tuple(eqs), tuple(tuple(s.cells) for s in slots))
+    n, eqs_at = eq_positions(tuple(eqs), tuple(tuple(s.cells) for s in slots))
     if len(_POSITIONS) >= 1024:
         _POSITIONS.clear()
     _POSITIONS[key] = ([eqs, *(s.cells for s in slots)], n, eqs_at)  # held: their ids stay theirs
     return n, eqs_at
 
 
-def _eq_positions(
+def eq_positions(
     eqs: tuple[Equation, ...], layout: tuple[tuple[Cell, ...], ...]
 ) -> tuple[int, tuple[EqAt, ...]]:
     """(number of distinct cells, each equation's cells by position), positions in the order the slots

@@ -26,8 +26,8 @@ from .solve import (
     Slot,
     Solved,
     Value,
-    _eq_positions,
     build_readings,
+    eq_positions,
     parse_number,
     solve,
 )
@@ -64,7 +64,7 @@ class TableResult:
     # 表三 or 表四 printed whole: every cell one number, every identity holding as printed. Its values and
     # their tokens in the template's cell order, and ``solved`` stays None until asked for
     # (:func:`solved_of`): a Slot, a Reading and a CellResult per cell, a dict of them and the
-    # solver's passes cost a third of such a report's time, and decide nothing here.
+    # solver's passes cost a fifth of a plainly printed report's instructions, and decide nothing here.
     printed: tuple[list[int], list[Token]] | None = None
     # 表二 read without the solver (it has no identities to choose by): every item printed one
     # number or blank per measure. Its cells, values (None: blank) and tokens, in print order
@@ -101,7 +101,7 @@ def _printed_checks(table: str, template: str) -> tuple[tuple[tuple[int, ...], t
     """The identities of a table over its cells by position in the template's order; those naming a
     cell outside the table are left out (the solver cannot evaluate them either)."""
     cells = table_cells(table, template)
-    n, eqs_at = _eq_positions(tuple(equations(table, template)), (tuple(cells),))
+    n, eqs_at = eq_positions(tuple(equations(table, template)), (tuple(cells),))
     assert n == len(cells)
     return tuple((lhs, rhs) for _, lhs, rhs in eqs_at if n not in lhs and n not in rhs)
 
