@@ -1007,6 +1007,7 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
             )
 
     out: dict[Cell, CellResult] = {}
+    all_rule: str | None = None  # every identity of the table, named once (where the search chose)
     for s in slots:
         if not s.readings:
             for c in s.cells:
@@ -1015,14 +1016,14 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
             continue
         if len(s.readings) == 1:
             r = s.readings[0]
+            slot_rule: str | None = None  # the identities touching the slot, named once per slot
+            if s.placed:
+                slot_rule = "+".join(sorted({e.identity for e in eqs_by_slot.get(s.key, [])})) or None
             for i, c in enumerate(s.cells):
                 status, rule = r.status[i], r.rule[i]
                 if status == "printed" and i in s.placed:
                     # a printed number whose column only the row identity could decide
-                    status, rule = (
-                        "inferred",
-                        "+".join(sorted({e.identity for e in eqs_by_slot.get(s.key, [])})) or None,
-                    )
+                    status, rule = "inferred", slot_rule
                 out[c] = CellResult(r.values[i], status, r.token[i], rule)
             if s.note:
                 notes.append((s.key, s.note))
@@ -1038,7 +1039,9 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
                 status, rule = best.status[i], best.rule[i]
                 if status == "printed" and (len({r.values[i] for r in s.readings}) > 1 or i in s.placed):
                     # the print alone allowed other values here: the identities chose this one
-                    status, rule = "inferred", "+".join(sorted({e.identity for e in eqs})) or None
+                    if all_rule is None:
+                        all_rule = "+".join(sorted({e.identity for e in eqs})) or ""
+                    status, rule = "inferred", all_rule or None
                 out[c] = CellResult(best.values[i], status, best.token[i], rule)
             else:
                 out[c] = CellResult(
