@@ -15,6 +15,7 @@ from .identities import Cell, equations, table_cells
 from .meta import find_agency, find_prose_figures, find_year, looks_like_report
 from .normalise import compact, normalise, scan_head
 from .read import Document, ReadError, read_bytes
+from .solve import Value
 from .tables import TableResult, find_t2, find_t3, find_t4, parse_t2, parse_t3, parse_t4, solved_of
 from .tokens import tokenize
 
@@ -313,36 +314,29 @@ def _emit_notes(res: ParseResult, tr: TableResult) -> None:
 
 
 def _emit_printed(res: ParseResult, tr: TableResult) -> None:
-    """:func:`_emit` for a table printed whole (TableResult.printed): every cell printed, as read."""
+    """:func:`_emit` for a table read as printed (TableResult.printed): 表三/表四 whole, in the
+    template's order, in bulk; 表二 a cell at a time, amounts printed in 元 turned into 万元 as there."""
     assert tr.printed is not None
     table = tr.table
     _emit_notes(res, tr)
-    values, toks = tr.printed
-    n = len(values)
-    rows, cols = _order_columns(table, tr.template or "2021")
+    cells, values, toks = tr.printed
     (c_table, c_row, c_col, c_value, c_text, c_status, c_rule, c_unit, c_line, c_page) = res.columns
-    c_table.extend(repeat(table, n))
-    c_row.extend(rows)
-    c_col.extend(cols)
-    c_unit.extend(repeat(None, n))
-    c_value.extend(values)
-    c_status.extend(repeat("printed", n))
-    c_rule.extend(repeat(None, n))
-    for t in toks:
-        c_text.append(t.raw)
-        c_line.append(t.line)
-        c_page.append(t.page)
-
-
-def _emit_printed_t2(res: ParseResult, tr: TableResult) -> None:
-    """:func:`_emit` for 表二 as printed (TableResult.printed_t2): a number or a blank per cell, amounts
-    printed in 元 turned into 万元 as there."""
-    assert tr.printed_t2 is not None
-    table = tr.table
-    _emit_notes(res, tr)
-    (c_table, c_row, c_col, c_value, c_text, c_status, c_rule, c_unit, c_line, c_page) = res.columns
+    if table != "t2":  # no blank, no unit
+        n = len(values)
+        rows, cols = _order_columns(table, tr.template or "2021")
+        c_table.extend(repeat(table, n))
+        c_row.extend(rows)
+        c_col.extend(cols)
+        c_unit.extend(repeat(None, n))
+        c_value.extend(values)
+        c_status.extend(repeat("printed", n))
+        c_rule.extend(repeat(None, n))
+        for t in toks:
+            c_text.append(t.raw)
+            c_line.append(t.line)
+            c_page.append(t.page)
+        return
     units = tr.units
-    cells, values, toks = tr.printed_t2
     for cell_key, value, tok in zip(cells, values, toks, strict=True):
         row, col = cell_key
         unit = units.get(cell_key) if units else None
@@ -367,9 +361,6 @@ def _emit_printed_t2(res: ParseResult, tr: TableResult) -> None:
 def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
     if tr.printed is not None and cut_token is None:
         _emit_printed(res, tr)
-        return
-    if tr.printed_t2 is not None and cut_token is None:
-        _emit_printed_t2(res, tr)
         return
     table = tr.table
     solved_cells = solved_of(tr).cells
@@ -533,35 +524,22 @@ def _check_identities(res: ParseResult, found: dict[str, TableResult]) -> None:
         if table not in found:
             continue
         tr = found[table]
-        if tr.solved is None and tr.printed is not None:  # every identity holds; I5 on the values
-            for k, pv in zip(table_cells(table, tr.template or "2021"), tr.printed[0], strict=True):
-                if pv < 0:
-                    res.issues.append(
-                        Issue(
-                            "warning",
-                            "I5",
-                            f"{table} {k[0]}/{k[1]} = {pv} is not a non-negative integer",
-                            table,
-                            k[0],
-                            k[1],
-                        )
+        if tr.solved is not None:  # a table read as printed holds every identity
+            for e, lhs, rhs in tr.solved.broken:
+                res.issues.append(
+                    Issue(
+                        "warning",
+                        e.identity,
+                        f"{e.identity} broken as printed for {e.key}: {_fmt(lhs)} ≠ {_fmt(rhs)}",
+                        table,
+                        e.key,
                     )
-            continue
-        assert tr.solved is not None
-        for e, lhs, rhs in tr.solved.broken:
-            res.issues.append(
-                Issue(
-                    "warning",
-                    e.identity,
-                    f"{e.identity} broken as printed for {e.key}: {_fmt(lhs)} ≠ {_fmt(rhs)}",
-                    table,
-                    e.key,
                 )
-            )
-        for k, cr in tr.solved.cells.items():
-            v = cr.value
+        keys, values = _values(tr)
+        for i, v in enumerate(values):
             # an int is whole; a float is checked with is_integer (int(v) was a generic call per cell)
             if v is not None and (v < 0 or (isinstance(v, float) and not v.is_integer())):
+                k = keys[i]
                 res.issues.append(
                     Issue(
                         "warning",
@@ -573,14 +551,19 @@ def _check_identities(res: ParseResult, found: dict[str, TableResult]) -> None:
                     )
                 )
     if "t2" in found:
-        t2 = found["t2"]
-        if t2.solved is None and t2.printed_t2 is not None:  # as printed: its cells and values
-            keys, t2_values = t2.printed_t2[0], t2.printed_t2[1]
-        else:
-            keys, t2_values = list(solved_of(t2).cells), [cr.value for cr in solved_of(t2).cells.values()]
-        for (row, col), v in zip(keys, t2_values, strict=True):
-            if v is not None and v < 0 and col != "items_change":
+        keys, values = _values(found["t2"])
+        for i, v in enumerate(values):
+            if v is not None and v < 0 and keys[i][1] != "items_change":
+                row, col = keys[i]
                 res.issues.append(Issue("warning", "I5", f"t2 {row}/{col} = {v} is negative", "t2", row, col))
+
+
+def _values(tr: TableResult) -> tuple[list[Cell], list[Value]]:
+    """A table's cells and their values: as printed where it was read so, else as solved."""
+    if tr.solved is None and tr.printed is not None:
+        return tr.printed[0], tr.printed[1]
+    cells = solved_of(tr).cells
+    return list(cells), [cr.value for cr in cells.values()]
 
 
 def _fmt(v: float) -> str:

@@ -35,7 +35,7 @@ Value = float | int | None
 MAX_SPLITS: Final = 20_000  # readings of one slot; beyond this the slot is ambiguous
 MAX_NODES: Final = 200_000  # search nodes for one table
 MAX_SOLUTIONS: Final = 256
-BOUNDS_FROM: Final = 20000  # combinations of readings from which the search bounds its sums
+BOUNDS_FROM: Final = 20_000  # combinations of readings from which the search bounds its sums
 
 
 @dataclass(slots=True)

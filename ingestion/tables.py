@@ -61,35 +61,26 @@ class TableResult:
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (severity, row, message)
     runtogether: bool = False
     end: int = 0
-    # 表三 or 表四 printed whole: every cell one number, every identity holding as printed. Its values and
-    # their tokens in the template's cell order, and ``solved`` stays None until asked for
-    # (:func:`solved_of`): a Slot, a Reading and a CellResult per cell, a dict of them and the
-    # solver's passes cost a fifth of a plainly printed report's instructions, and decide nothing here.
-    printed: tuple[list[int], list[Token]] | None = None
-    # 表二 read without the solver (it has no identities to choose by): every item printed one
-    # number or blank per measure. Its cells, values (None: blank) and tokens, in print order
-    printed_t2: tuple[list[Cell], list[Value], list[Token]] | None = None
+    # A table read without the solver, because nothing was left to decide: 表三 or 表四 printed whole
+    # (every cell one whole number, every identity holding as printed), or 表二 with one number or
+    # blank per measure (it has no identities to choose by). Its cells, values (None: blank) and
+    # tokens, in emit order; ``solved`` stays None until asked for (:func:`solved_of`). A Slot, a
+    # Reading and a CellResult per cell, a dict of them and the solver's passes cost a fifth of a
+    # plainly printed report's instructions.
+    printed: tuple[list[Cell], list[Value], list[Token]] | None = None
 
 
 def solved_of(tr: TableResult) -> Solved:
-    """The table's solution; for a table printed whole, built from its printed cells (what ``solve``
-    gives for it: every cell printed, no note, nothing broken)."""
-    if tr.solved is None and tr.printed_t2 is not None:
-        t2_cells, t2_values, t2_toks = tr.printed_t2
+    """The table's solution; for a table read as printed, built from its cells (what ``solve`` gives
+    for it: every cell printed or blank, no note, nothing broken)."""
+    if tr.solved is None:
+        assert tr.printed is not None
+        cells, values, toks = tr.printed
         tr.solved = Solved(
             {
                 c: CellResult(v, "printed" if v is not None else "blank", t, None)
-                for c, v, t in zip(t2_cells, t2_values, t2_toks, strict=True)
+                for c, v, t in zip(cells, values, toks, strict=True)
             },
-            [],
-            True,
-        )
-    if tr.solved is None:
-        assert tr.printed is not None
-        values, toks = tr.printed
-        cells = table_cells(tr.table, tr.template or "2021")
-        tr.solved = Solved(
-            {c: CellResult(v, "printed", t, None) for c, v, t in zip(cells, values, toks, strict=True)},
             [],
             True,
         )
@@ -106,7 +97,9 @@ def _printed_checks(table: str, template: str) -> tuple[tuple[tuple[int, ...], t
     return tuple((lhs, rhs) for _, lhs, rhs in eqs_at if n not in lhs and n not in rhs)
 
 
-def _printed_whole(rows: dict[str, Group], template: str) -> tuple[list[int], list[Token]] | None:
+def _printed_whole(
+    rows: dict[str, Group], template: str
+) -> tuple[list[Cell], list[Value], list[Token]] | None:
     """表三's values and tokens when every row printed exactly one whole number per column (as
     build_readings' common case reads them) and every identity holds; None otherwise."""
     n = len(T3_COLS)
@@ -122,9 +115,11 @@ def _printed_whole(rows: dict[str, Group], template: str) -> tuple[list[int], li
     return _whole(toks, "t3", template)
 
 
-def _whole(toks: list[Token], table: str, template: str) -> tuple[list[int], list[Token]] | None:
-    """(values, toks) when every token is a whole number and every identity of the table holds over
-    them, in the template's cell order; None otherwise."""
+def _whole(
+    toks: list[Token], table: str, template: str
+) -> tuple[list[Cell], list[Value], list[Token]] | None:
+    """(cells, values, toks) when every token is a whole number and every identity of the table
+    holds over them, in the template's cell order; None otherwise."""
     values: list[int] = []
     for t in toks:
         v = parse_number(t.text, True)
@@ -140,7 +135,8 @@ def _whole(toks: list[Token], table: str, template: str) -> tuple[list[int], lis
             rs += values[i]
         if ls != rs:
             return None
-    return values, toks
+    as_values: list[Value] = list(values)  # the shape every printed table has (表二's may hold None)
+    return table_cells(table, template), as_values, toks
 
 
 def groups_from(tokens: list[Token], start: int, stop: int) -> list[Group]:
@@ -420,7 +416,7 @@ def _item_of(text: str) -> str | None:
 
 
 def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None, whole: bool = True) -> TableResult:
-    """表二 from the token stream; ``whole`` as for :func:`parse_t3` (TableResult.printed_t2)."""
+    """表二 from the token stream; ``whole`` as for :func:`parse_t3` (TableResult.printed)."""
     groups = groups_from(tokens, start, stop)
     header: list[str] = []
     header_has_wan = False
@@ -494,7 +490,7 @@ def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None, whole
                     "万元" if (wan or (template == "2021" and item == "administrative_fees")) else "unknown"
                 )
     if flat and len(set(t2_cells)) == len(t2_cells):  # a measure printed twice: the solver keeps one
-        res.printed_t2 = (t2_cells, t2_values, t2_toks)
+        res.printed = (t2_cells, t2_values, t2_toks)
         return res
     for slot in slots:
         signed = any(m in T2_SIGNED_MEASURES for _, m in slot.cells)

@@ -306,7 +306,7 @@ def test_opencc_line_by_line_on_generated_traditional_reports() -> None:
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("tmpl", ["2019", "2021"])
 def test_a_table_printed_whole_skips_the_solver_and_gives_what_it_gives(layout: str, tmpl: str) -> None:
-    """表二, 表三 and 表四 printed whole are read without the solver (TableResult.printed/printed_t2);
+    """表二, 表三 and 表四 printed whole are read without the solver (TableResult.printed);
     their cells must be exactly the solver's: values, statuses, rules, tokens, notes. Layouts that
     lose or glue cells go on to the solver."""
     from ingestion.tables import find_t2, find_t3, find_t4, parse_t2, parse_t3, parse_t4, solved_of
@@ -347,7 +347,7 @@ def test_a_table_printed_whole_skips_the_solver_and_gives_what_it_gives(layout: 
     assert t2_start is not None
     fast2, slow2 = parse_t2(tokens, t2_start, start, truth.year), parse_t2(tokens, t2_start, start, truth.year,
                                                                           whole=False)
-    assert fast2.printed_t2 is not None or layout in ("run_together", "tabs_lost_cell")
+    assert fast2.printed is not None or layout in ("run_together", "tabs_lost_cell")
     got, want = solved_of(fast2), slow2.solved
     assert want is not None
     assert [(k, c.value, c.status, c.token, c.rule) for k, c in got.cells.items()] == [
