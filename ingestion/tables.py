@@ -453,7 +453,7 @@ def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None, whole
     defaults = T2_MEASURES_BY_TEMPLATE[template]
     res = TableResult("t2", template, None, end=stop)
     res.runtogether = _runtogether([g for _, _, g, _ in items])
-    slots: list[Slot] = []
+    kept: list[tuple[str, list[Cell], list[Token]]] = []  # (item, its cells, its printed tokens)
     # as printed, while every item prints one number or blank per measure (build_readings' common case)
     flat = whole and not res.runtogether
     t2_cells: list[Cell] = []
@@ -473,8 +473,7 @@ def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None, whole
             continue
         res.label_of[item] = g.labels[-1]
         cells: list[Cell] = [(item, m) for m in measures]
-        slot = Slot(item, cells, g.values)
-        slots.append(slot)
+        kept.append((item, cells, g.values))
         if flat:
             nums = [t for t in g.values if t.kind == NUMBER]
             if len(nums) == len(cells):
@@ -492,8 +491,10 @@ def parse_t2(tokens: list[Token], start: int, stop: int, year: int | None, whole
     if flat and len(set(t2_cells)) == len(t2_cells):  # a measure printed twice: the solver keeps one
         res.printed = (t2_cells, t2_values, t2_toks)
         return res
-    for slot in slots:
-        signed = any(m in T2_SIGNED_MEASURES for _, m in slot.cells)
-        build_readings(slot, False, res.runtogether, signed, [])
+    slots: list[Slot] = []
+    for item, cells, values in kept:
+        slot = Slot(item, cells, values)
+        build_readings(slot, False, res.runtogether, any(m in T2_SIGNED_MEASURES for _, m in cells), [])
+        slots.append(slot)
     res.solved = solve(slots, [], integer=False)
     return res
