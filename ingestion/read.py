@@ -262,7 +262,7 @@ def _close_row(
 
 def _nested_table_lines(table: Any) -> list[Line]:
     """:func:`_table_lines` for a table that holds tables: row by row, skipping the rows of the
-    nested tables (they are read when their own table is met)."""
+    nested tables (their text stays in the outer cell that holds them)."""
     pending: dict[int, tuple[int, str]] = {}
     out: list[Line] = []
     for tr in table.iter("tr"):
