@@ -629,6 +629,7 @@ class _Cutter:
         last_part: list[int],
     ) -> None:
         self.run = run  # the digits to cut (without a last total already cut off)
+        self.digits = run.encode("ascii")  # the whole run's digits as bytes: an item is an int
         self.stop = stop  # where the printed run holding each digit ends
         self.n = n  # the cells to cut it into
         self.total_of = total_of  # cell -> the equation it is the total of, or -1
@@ -662,10 +663,15 @@ class _Cutter:
             return
         after = n - i - 1  # cells still to come after this one, one digit at least each
         first = size if after == 0 else pos + 1  # the last cell takes every digit left
+        # the piece's value grows a digit per step (the run is ASCII digits): no slice, no int()
+        digits = self.digits  # run is a prefix of the run these digits spell
+        v = 0
+        for d in range(pos, first - 1):
+            v = v * 10 + digits[d] - 48
         for end in range(first, min(size - after, self.stop[pos]) + 1):
-            if end - pos > 1 and run[pos] == "0":
-                break  # a leading zero: no longer piece is a number either
-            v = int(run[pos:end])
+            if end - pos > 1 and digits[pos] == 48:
+                break  # a leading zero ("0"): no longer piece is a number either
+            v = v * 10 + digits[end - 1] - 48
             if e >= 0:
                 # a longer piece only makes it worse: past its known total, or its total
                 # (len(str(sum)) digits at least, the cells around it one each) no longer fits
@@ -674,7 +680,7 @@ class _Cutter:
                         break
                 else:
                     t = self.total_at[e]
-                    if size - end < (t - i - 1) + len(str(sums[e] + v)) + (n - 1 - t):
+                    if size - end < (t - i - 1) + _ndigits(sums[e] + v) + (n - 1 - t):
                         break
                 sums[e] += v
             self.vals[i] = v
@@ -701,6 +707,15 @@ class _Cutter:
             self.fit(i + 1, end)
             if e >= 0:
                 self.sums[e] -= value
+
+
+def _ndigits(x: int) -> int:
+    """``len(str(x))`` for ``x >= 0``, without building the string."""
+    d = 1
+    while x >= 10:
+        x //= 10
+        d += 1
+    return d
 
 
 def _count_cuts(run: str, n: int) -> int:

@@ -300,3 +300,13 @@ def test_slots_without_identities_keep_every_reading_without_a_search() -> None:
     for s in slots:
         assert [solved.cells[c].candidates for c in s.cells] == [(1, 12), (3, 23)]
         assert all(solved.cells[c].status == "ambiguous" for c in s.cells)
+
+
+@given(st.integers(min_value=0, max_value=10**30))
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_digit_count_bound_is_the_printed_width(x: int) -> None:
+    from ingestion.solve import _ndigits
+
+    assert _ndigits(x) == len(str(x))
+    for edge in (10**k for k in range(1, 20)):
+        assert (_ndigits(edge - 1), _ndigits(edge)) == (len(str(edge - 1)), len(str(edge)))
