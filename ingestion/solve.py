@@ -485,6 +485,14 @@ def _one_gap_readings(
     The gap at p takes its value from the first row-local equation that holds p; every equation
     must then hold as printed."""
     n = len(printed) + 1
+    if integer:
+        counts: list[int] = []
+        for x in printed:
+            if not isinstance(x, int):
+                break
+            counts.append(x)
+        else:
+            return _one_gap_counts(counts, nums, local, hint_missing)
     readings: list[Reading] = []
     seen: dict[tuple[Value, ...], int] = {}
     for p in range(n - 1, -1, -1):  # the order of combinations(range(n), n - 1)
@@ -510,6 +518,75 @@ def _one_gap_readings(
             sum(values[i] or 0 for i in lhs) == sum(values[i] or 0 for i in rhs) for lhs, rhs, _ in local
         ):
             continue
+        hint = 1 if p in hint_missing else 0
+        key = tuple(values)
+        at = seen.get(key)
+        if at is not None:
+            if hint > readings[at].hint:
+                readings[at] = _gap_reading(values, nums, p, rule, hint)
+            continue
+        seen[key] = len(readings)
+        readings.append(_gap_reading(values, nums, p, rule, hint))
+    return readings
+
+
+def _one_gap_counts(
+    printed: list[int], nums: list[Token], local: list[LocalEq], hint_missing: set[int]
+) -> list[Reading]:
+    """:func:`_one_gap_readings` for a row of counts (表三, 表四): the same positions, fill, checks and
+    de-duplication, in native int arithmetic over the printed numbers (the cell at position i > p
+    printed ``printed[i - 1]``), where the general form sums generators over a list built per
+    position. The equation that filled the gap holds by construction (it names each cell once:
+    :func:`_simple`) and is not tested again; a gap no equation fills counts as 0 in the tests."""
+    n = len(printed) + 1
+    readings: list[Reading] = []
+    seen: dict[tuple[Value, ...], int] = {}
+    for p in range(n - 1, -1, -1):  # the order of combinations(range(n), n - 1)
+        fill = 0
+        filled = False
+        rule: str | None = None
+        used = -1
+        possible = True
+        for k, (lhs, rhs, identity) in enumerate(local):
+            on_left = p in lhs
+            if not on_left and p not in rhs:
+                continue
+            ls = rs = 0
+            for i in lhs:
+                if i < p:
+                    ls += printed[i]
+                elif i > p:
+                    ls += printed[i - 1]
+            for i in rhs:
+                if i < p:
+                    rs += printed[i]
+                elif i > p:
+                    rs += printed[i - 1]
+            v = (rs - ls) if on_left else (ls - rs)
+            if v < 0:
+                possible = False
+            else:
+                fill, filled, rule, used = v, True, identity, k
+            break
+        if not possible:
+            continue
+        holds = True
+        for k, (lhs, rhs, _) in enumerate(local):
+            if k == used:
+                continue
+            ls = rs = 0
+            for i in lhs:
+                ls += printed[i] if i < p else (printed[i - 1] if i > p else fill)
+            for i in rhs:
+                rs += printed[i] if i < p else (printed[i - 1] if i > p else fill)
+            if ls != rs:
+                holds = False
+                break
+        if not holds:
+            continue
+        values: list[Value] = list(printed[:p])
+        values.append(fill if filled else None)
+        values.extend(printed[p:])
         hint = 1 if p in hint_missing else 0
         key = tuple(values)
         at = seen.get(key)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -269,13 +271,14 @@ def test_one_lost_cell_fast_path_keeps_what_the_general_placement_keeps(
         Equation("I2", "t3", "r", (cells[-1],), tuple(cells[:-1])),
         Equation("IX", "t3", "r", (cells[0],), (cells[1],)),  # holds only where the two agree
     ]
-    for local_eqs in (eqs[:1], eqs, []):
+    for local_eqs, integer in itertools.product((eqs[:1], eqs, []), (True, False)):
+        # integer: the counts path (_one_gap_counts); otherwise the general one, as for amounts
         lost_at = lost % n
         printed = [v for i, v in enumerate(row) if i != lost_at]
         nums = [Token(NUMBER, str(v), str(v), 1, None) for v in printed]
         local = _local_index(cells, local_eqs)
-        fast = _one_gap_readings(list(printed), nums, local, True, hints)
-        general = _placements(list(printed), nums, n, local, True, hints)
+        fast = _one_gap_readings(list(printed), nums, local, integer, hints)
+        general = _placements(list(printed), nums, n, local, integer, hints)
         assert [(r.values, r.status, r.rule, r.token, r.hint) for r in fast] == [
             (r.values, r.status, r.rule, r.token, r.hint) for r in general
         ]
