@@ -861,7 +861,20 @@ def _search(
     """Every combination of readings of the ``multi`` slots under which no equation is surely broken
     (up to MAX_SOLUTIONS, within MAX_NODES); returns the solutions and the nodes visited.
     ``bounded``: whether to bound the sums (see :meth:`_Search._bounds`); None: for large searches."""
-    search = _Search(multi, eqs, fixed, bounded)
+    index: dict[Cell, int] = {}
+    for s in multi:
+        for c in s.cells:
+            index.setdefault(c, len(index))
+    for e in eqs:
+        for c in e.cells:
+            index.setdefault(c, len(index))
+    search = _Search(
+        multi,
+        [tuple(index[c] for c in s.cells) for s in multi],
+        [(e, tuple(index[c] for c in e.lhs), tuple(index[c] for c in e.rhs)) for e in eqs],
+        [fixed.get(c) for c in index],
+        bounded,
+    )
     search.rec(0)
     return search.solutions, search.nodes
 
@@ -877,28 +890,40 @@ class _Search:
     def __init__(
         self,
         multi: list[Slot],
-        eqs: Sequence[Equation],
-        fixed: dict[Cell, Value],
+        multi_at: list[tuple[int, ...]],
+        eqs_at: Sequence[EqAt],
+        fixed_at: list[Value],
         bounded: bool | None = None,
     ) -> None:
+        """``multi_at``: each searched slot's cells by position; ``eqs_at``: the equations' cells by
+        position; ``fixed_at``: the value the print fixes at each position, None where unknown (a
+        position no slot holds, or one of a slot being searched)."""
         self.multi = multi
         self.solutions: list[dict[str, int]] = []
         self.nodes = 0
         self.choice = [0] * len(multi)
-        searched: set[Cell] = set()
-        for s in multi:
-            searched.update(s.cells)
-        eq_list = [e for e in eqs if not searched.isdisjoint(e.lhs) or not searched.isdisjoint(e.rhs)]
+        searched = [False] * len(fixed_at)
+        for at in multi_at:
+            for p in at:
+                searched[p] = True
+        eq_list: list[EqAt] = []
+        for eq in eqs_at:
+            if any(searched[p] for p in eq[1]) or any(searched[p] for p in eq[2]):
+                eq_list.append(eq)
         # per equation: (known lhs) − (known rhs), and the unknown cells of each side. The sums start
         # as int 0: the counts of 表三/表四 are ints, and int sums of them need no float object
         self.diff: list[float | int] = [0] * len(eq_list)
         self.lunk = [0] * len(eq_list)
         self.runk = [0] * len(eq_list)
-        where: dict[Cell, list[tuple[int, bool]]] = {}  # cell -> (equation, on the left side)
-        for ei, e in enumerate(eq_list):
-            for side_left, cells in ((True, e.lhs), (False, e.rhs)):
-                for c in cells:
-                    v = fixed.get(c)
+        # position -> (equation, on the left side), for the searched positions
+        where: list[list[tuple[int, bool]] | None] = [None] * len(fixed_at)
+        for at in multi_at:
+            for p in at:
+                where[p] = []
+        for ei, (_, lhs, rhs) in enumerate(eq_list):
+            for side_left, side in ((True, lhs), (False, rhs)):
+                for p in side:
+                    v = fixed_at[p]
                     if v is None:  # blank, not printed, a slot without readings, or not yet chosen
                         if side_left:
                             self.lunk[ei] += 1
@@ -908,9 +933,10 @@ class _Search:
                         self.diff[ei] += v
                     else:
                         self.diff[ei] -= v
-                    if c in searched:
-                        where.setdefault(c, []).append((ei, side_left))
-        self.incidence = [[where.get(c, []) for c in s.cells] for s in multi]
+                    w = where[p]
+                    if w is not None:
+                        w.append((ei, side_left))
+        self.incidence = [[where[p] or [] for p in at] for at in multi_at]
         self.touched = [sorted({ei for inc in incs for ei, _ in inc}) for incs in self.incidence]
         # each reading's effect on the equations it touches, summed once (on first visit): choosing
         # or undoing it is then one update per equation instead of one per cell and equation
@@ -1052,12 +1078,7 @@ class _Search:
 def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> Solved:
     """Choose one reading per slot so that every equation holds; see the module docstring."""
     notes: list[tuple[str, str]] = []
-    fixed: dict[Cell, Value] = {}
     multi = [s for s in slots if len(s.readings) > 1]
-    if multi:  # the values the print fixes, for the search (most tables need none)
-        for s in slots:
-            if len(s.readings) == 1:
-                fixed.update(zip(s.cells, s.readings[0].values))
     # the equations touching each slot, only where a row identity placed a printed number
     eqs_by_slot = (
         _eqs_by_slot(tuple(eqs), tuple((s.key, tuple(s.cells)) for s in slots))
@@ -1074,6 +1095,16 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
     # slot keeps all its readings; a search would only count combinations, up to MAX_SOLUTIONS
     independent = bool(multi) and not eqs
     if multi and not independent:
+        # the cells by position (memoised per table layout) and the values the print fixes
+        n_at, eqs_at, slot_at = _layout_of(eqs, slots)
+        fixed_at: list[Value] = [None] * (n_at + 1)
+        at_of: dict[str, tuple[int, ...]] = {}
+        for s, at in zip(slots, slot_at):
+            if len(s.readings) == 1:
+                for p, v in zip(at, s.readings[0].values):
+                    fixed_at[p] = v
+            else:
+                at_of[s.key] = at
         # summary rows first so the column equations close early, then the rest in print order
         multi.sort(
             key=lambda s: (
@@ -1082,13 +1113,19 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
                 0,
             )
         )
-        solutions, nodes = _search(multi, eqs, fixed)
+        search = _Search(multi, [at_of[s.key] for s in multi], eqs_at, fixed_at)
+        search.rec(0)
+        solutions, nodes = search.solutions, search.nodes
         exhausted = nodes <= MAX_NODES and len(solutions) < MAX_SOLUTIONS
         if not exhausted:
             notes.append(
                 ("", f"search stopped after {nodes} readings; cells with several readings left ambiguous")
             )
         elif not solutions and all(s.exhaustive for s in slots):
+            fixed: dict[Cell, Value] = {}
+            for s in slots:
+                if len(s.readings) == 1:
+                    fixed.update(zip(s.cells, s.readings[0].values))
             unsat = _unsatisfied(multi, eqs, fixed)
             notes.append(
                 (
@@ -1166,22 +1203,35 @@ EqAt = tuple[Equation, tuple[int, ...], tuple[int, ...]]
 # the lists of identities.row_cells, so a layout recurs as the same objects in every report). Hashing
 # the cells themselves, 175 tuples for 表三, cost more than the evaluation it saves. Each entry holds
 # the objects its key names, so their ids cannot be reused by other objects while it lives.
-_POSITIONS: Final[dict[tuple[int, ...], tuple[object, int, tuple[EqAt, ...]]]] = {}
+_POSITIONS: Final[
+    dict[tuple[int, ...], tuple[object, int, tuple[EqAt, ...], tuple[tuple[int, ...], ...]]]
+] = {}
 
 
 def _positions_of(eqs: Sequence[Equation], slots: list[Slot]) -> tuple[int, tuple[EqAt, ...]]:
+    n, eqs_at, _ = _layout_of(eqs, slots)
+    return n, eqs_at
+
+
+def _layout_of(
+    eqs: Sequence[Equation], slots: list[Slot]
+) -> tuple[int, tuple[EqAt, ...], tuple[tuple[int, ...], ...]]:
+    """:func:`eq_positions` and each slot's cells by position, memoised per table layout."""
     ids = [id(eqs)]
     for s in slots:
         ids.append(id(s.cells))
     key = tuple(ids)
     hit = _POSITIONS.get(key)
     if hit is not None:
-        return hit[1], hit[2]
-    n, eqs_at = eq_positions(tuple(eqs), tuple(tuple(s.cells) for s in slots))
+        return hit[1], hit[2], hit[3]
+    layout = tuple(tuple(s.cells) for s in slots)
+    index = _index_of(layout)
+    n, eqs_at = _eq_positions(tuple(eqs), index)
+    slot_pos = tuple(tuple(index[c] for c in cells) for cells in layout)
     if len(_POSITIONS) >= 1024:
         _POSITIONS.clear()
-    _POSITIONS[key] = ([eqs, *(s.cells for s in slots)], n, eqs_at)  # held: their ids stay theirs
-    return n, eqs_at
+    _POSITIONS[key] = ([eqs, *(s.cells for s in slots)], n, eqs_at, slot_pos)  # held: their ids stay theirs
+    return n, eqs_at, slot_pos
 
 
 def eq_positions(
@@ -1190,10 +1240,18 @@ def eq_positions(
     """(number of distinct cells, each equation's cells by position), positions in the order the slots
     list their cells: the order of ``solve``'s ``out``. A cell no slot holds gets the position just
     past them, where the values hold None (memoised per table layout by :func:`_positions_of`)."""
+    return _eq_positions(eqs, _index_of(layout))
+
+
+def _index_of(layout: tuple[tuple[Cell, ...], ...]) -> dict[Cell, int]:
     index: dict[Cell, int] = {}
     for cells in layout:
         for c in cells:
             index.setdefault(c, len(index))  # a repeated cell keeps its first place, as in a dict
+    return index
+
+
+def _eq_positions(eqs: tuple[Equation, ...], index: dict[Cell, int]) -> tuple[int, tuple[EqAt, ...]]:
     n = len(index)
     eqs_at = tuple(
         (e, tuple(index.get(c, n) for c in e.lhs), tuple(index.get(c, n) for c in e.rhs)) for e in eqs
