@@ -938,6 +938,7 @@ class _Search:
                         w.append((ei, side_left))
         self.incidence = [[where[p] or [] for p in at] for at in multi_at]
         self.touched = [sorted({ei for inc in incs for ei, _ in inc}) for incs in self.incidence]
+        self.local_incidence: list[list[list[tuple[int, bool]]] | None] = [None] * len(multi)
         # each reading's effect on the equations it touches, summed once (on first visit): choosing
         # or undoing it is then one update per equation instead of one per cell and equation
         self.effects: list[list[list[tuple[int, float | int, int, int]] | None]] = [
@@ -995,22 +996,30 @@ class _Search:
         return out
 
     def effect(self, i: int, k: int) -> list[tuple[int, float | int, int, int]]:
-        """(equation, change of lhs − rhs, lhs cells it makes known, rhs cells it makes known)."""
-        acc: dict[int, list[float | int]] = {}
-        for inc, v in zip(self.incidence[i], self.multi[i].readings[k].values):
+        """(equation, change of lhs − rhs, lhs cells it makes known, rhs cells it makes known), for
+        the equations slot ``i`` touches, in their order; summed in lists indexed like
+        ``touched[i]`` (a dict of accumulators per reading cost twice as much)."""
+        touched = self.touched[i]
+        local = self.local_incidence[i]
+        if local is None:  # each cell's (equation's index in touched[i], on the left side), once per slot
+            at = {ei: j for j, ei in enumerate(touched)}
+            local = [[(at[ei], side_left) for ei, side_left in inc] for inc in self.incidence[i]]
+            self.local_incidence[i] = local
+        m = len(touched)
+        change: list[float | int] = [0] * m
+        lknown = [0] * m
+        rknown = [0] * m
+        for inc, v in zip(local, self.multi[i].readings[k].values):
             if v is None:
                 continue
-            for ei, side_left in inc:
-                a = acc.get(ei)
-                if a is None:
-                    a = acc[ei] = [0, 0, 0]
+            for j, side_left in inc:
                 if side_left:
-                    a[0] += v
-                    a[1] += 1
+                    change[j] += v
+                    lknown[j] += 1
                 else:
-                    a[0] -= v
-                    a[2] += 1
-        eff = [(ei, a[0], int(a[1]), int(a[2])) for ei, a in acc.items()]
+                    change[j] -= v
+                    rknown[j] += 1
+        eff = [(touched[j], change[j], lknown[j], rknown[j]) for j in range(m) if lknown[j] or rknown[j]]
         self.effects[i][k] = eff
         return eff
 
