@@ -965,46 +965,66 @@ class _Search:
         rem = [0] * n_eq  # cells of the equation in the slots after i
         out: list[list[tuple[int, float | int, float | int, int]]] = [[] for _ in self.multi]
         for i in range(len(self.multi) - 1, -1, -1):
-            out[i] = [(ei, lo[ei], hi[ei], rem[ei]) for ei in self.touched[i] if not open_eq[ei]]
-            n_touch: dict[int, int] = {}
-            for inc in self.incidence[i]:
-                for ei, _ in inc:
-                    n_touch[ei] = n_touch.get(ei, 0) + 1
-            r_lo: dict[int, float | int] = {}
-            r_hi: dict[int, float | int] = {}
+            touched = self.touched[i]
+            out[i] = [(ei, lo[ei], hi[ei], rem[ei]) for ei in touched if not open_eq[ei]]
+            m = len(touched)
+            # per equation of touched[i] (lists indexed like it; an effect lists its equations in
+            # the same order, a subset of them): the slot's cells in it, and the least and greatest
+            # change over the slot's readings
+            n_touch = [0] * m
+            for inc in self._local_incidence(i):
+                for j, _ in inc:
+                    n_touch[j] += 1
+            r_lo: list[float | int] = [0] * m
+            r_hi: list[float | int] = [0] * m
             for k in range(len(self.multi[i].readings)):
                 eff = self.effects[i][k]
                 if eff is None:
                     eff = self.effect(i, k)
-                seen: dict[int, float | int] = {}
+                j = 0
                 for ei, dd, dlu, dru in eff:
-                    if dlu + dru < n_touch[ei] or isinstance(dd, float):
+                    while touched[j] != ei:  # an equation this reading leaves without a value
+                        open_eq[touched[j]] = True  # every cell of it is None in this reading
+                        if k == 0 or r_lo[j] > 0:
+                            r_lo[j] = 0
+                        if k == 0 or r_hi[j] < 0:
+                            r_hi[j] = 0
+                        j += 1
+                    if dlu + dru < n_touch[j] or isinstance(dd, float):
                         open_eq[ei] = True  # a cell of this reading stays unknown, or a float sum
-                    seen[ei] = dd
-                for ei in n_touch:
-                    dd = seen.get(ei, 0)
-                    if ei not in seen:  # every cell of the equation is None in this reading
-                        open_eq[ei] = True
-                    if ei not in r_lo or dd < r_lo[ei]:
-                        r_lo[ei] = dd
-                    if ei not in r_hi or dd > r_hi[ei]:
-                        r_hi[ei] = dd
-            for ei, v in r_lo.items():
-                lo[ei] += v
-                hi[ei] += r_hi[ei]
-                rem[ei] += n_touch[ei]
+                    if k == 0 or dd < r_lo[j]:
+                        r_lo[j] = dd
+                    if k == 0 or dd > r_hi[j]:
+                        r_hi[j] = dd
+                    j += 1
+                while j < m:
+                    open_eq[touched[j]] = True
+                    if k == 0 or r_lo[j] > 0:
+                        r_lo[j] = 0
+                    if k == 0 or r_hi[j] < 0:
+                        r_hi[j] = 0
+                    j += 1
+            for j, ei in enumerate(touched):
+                lo[ei] += r_lo[j]
+                hi[ei] += r_hi[j]
+                rem[ei] += n_touch[j]
         return out
+
+    def _local_incidence(self, i: int) -> list[list[tuple[int, bool]]]:
+        """Slot ``i``'s incidence with each equation as its index in ``touched[i]`` (built once)."""
+        local = self.local_incidence[i]
+        if local is None:
+            at = {ei: j for j, ei in enumerate(self.touched[i])}
+            local = [[(at[ei], side_left) for ei, side_left in inc] for inc in self.incidence[i]]
+            self.local_incidence[i] = local
+        return local
 
     def effect(self, i: int, k: int) -> list[tuple[int, float | int, int, int]]:
         """(equation, change of lhs − rhs, lhs cells it makes known, rhs cells it makes known), for
         the equations slot ``i`` touches, in their order; summed in lists indexed like
         ``touched[i]`` (a dict of accumulators per reading cost twice as much)."""
         touched = self.touched[i]
-        local = self.local_incidence[i]
-        if local is None:  # each cell's (equation's index in touched[i], on the left side), once per slot
-            at = {ei: j for j, ei in enumerate(touched)}
-            local = [[(at[ei], side_left) for ei, side_left in inc] for inc in self.incidence[i]]
-            self.local_incidence[i] = local
+        local = self._local_incidence(i)
         m = len(touched)
         change: list[float | int] = [0] * m
         lknown = [0] * m
