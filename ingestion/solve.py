@@ -518,15 +518,7 @@ def _one_gap_readings(
             sum(values[i] or 0 for i in lhs) == sum(values[i] or 0 for i in rhs) for lhs, rhs, _ in local
         ):
             continue
-        hint = 1 if p in hint_missing else 0
-        key = tuple(values)
-        at = seen.get(key)
-        if at is not None:
-            if hint > readings[at].hint:
-                readings[at] = _gap_reading(values, nums, p, rule, hint)
-            continue
-        seen[key] = len(readings)
-        readings.append(_gap_reading(values, nums, p, rule, hint))
+        _keep_gap_reading(readings, seen, values, nums, p, rule, 1 if p in hint_missing else 0)
     return readings
 
 
@@ -551,17 +543,7 @@ def _one_gap_counts(
             on_left = p in lhs
             if not on_left and p not in rhs:
                 continue
-            ls = rs = 0
-            for i in lhs:
-                if i < p:
-                    ls += printed[i]
-                elif i > p:
-                    ls += printed[i - 1]
-            for i in rhs:
-                if i < p:
-                    rs += printed[i]
-                elif i > p:
-                    rs += printed[i - 1]
+            ls, rs = _gap_side(lhs, printed, p, 0), _gap_side(rhs, printed, p, 0)
             v = (rs - ls) if on_left else (ls - rs)
             if v < 0:
                 possible = False
@@ -574,12 +556,7 @@ def _one_gap_counts(
         for k, (lhs, rhs, _) in enumerate(local):
             if k == used:
                 continue
-            ls = rs = 0
-            for i in lhs:
-                ls += printed[i] if i < p else (printed[i - 1] if i > p else fill)
-            for i in rhs:
-                rs += printed[i] if i < p else (printed[i - 1] if i > p else fill)
-            if ls != rs:
+            if _gap_side(lhs, printed, p, fill) != _gap_side(rhs, printed, p, fill):
                 holds = False
                 break
         if not holds:
@@ -587,16 +564,37 @@ def _one_gap_counts(
         values: list[Value] = list(printed[:p])
         values.append(fill if filled else None)
         values.extend(printed[p:])
-        hint = 1 if p in hint_missing else 0
-        key = tuple(values)
-        at = seen.get(key)
-        if at is not None:
-            if hint > readings[at].hint:
-                readings[at] = _gap_reading(values, nums, p, rule, hint)
-            continue
+        _keep_gap_reading(readings, seen, values, nums, p, rule, 1 if p in hint_missing else 0)
+    return readings
+
+
+def _gap_side(at: tuple[int, ...], printed: list[int], p: int, fill: int) -> int:
+    """One side of an equation over a row of counts with a gap at ``p`` holding ``fill`` (the cell at
+    position i > p printed ``printed[i - 1]``)."""
+    total = 0
+    for i in at:
+        total += printed[i] if i < p else (printed[i - 1] if i > p else fill)
+    return total
+
+
+def _keep_gap_reading(
+    readings: list[Reading],
+    seen: dict[tuple[Value, ...], int],
+    values: list[Value],
+    nums: list[Token],
+    p: int,
+    rule: str | None,
+    hint: int,
+) -> None:
+    """Add the reading with the gap at ``p`` unless one with the same values is kept already; of two
+    such, the one the blanks hint at stays."""
+    key = tuple(values)
+    at = seen.get(key)
+    if at is None:
         seen[key] = len(readings)
         readings.append(_gap_reading(values, nums, p, rule, hint))
-    return readings
+    elif hint > readings[at].hint:
+        readings[at] = _gap_reading(values, nums, p, rule, hint)
 
 
 def _gap_reading(values: list[Value], nums: list[Token], p: int, rule: str | None, hint: int) -> Reading:
