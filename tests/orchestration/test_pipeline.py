@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -45,11 +46,13 @@ def test_seeds_end_to_end_and_idempotent(pipeline_home: Path) -> None:
     from orchestration.env import DBT_PROJECT_DIR
 
     # (dbt_project/target is shared with tests running beside this one: the run that compiled this
-    # ingest's test, not the newest run)
+    # ingest's test, not the newest run). It names exactly this ingest's reports, seed 000 among them.
+    ours = {r[0] for r in con.execute("select report_id from raw.reports").fetchall()}
+    assert rid in ours
     runs = [d for d in (DBT_PROJECT_DIR / "target").iterdir() if (d / "run").is_dir()]
-    sqls = [p.read_text(encoding="utf-8") for d in sorted(runs, key=lambda d: -d.stat().st_mtime)
-            for p in d.rglob("source_not_null_raw_report_cells_report_id.sql")]
-    assert any(f"report_id in ('{rid}'" in sql or f", '{rid}'" in sql for sql in sqls)
+    named = [set(re.findall(r"'([0-9a-f]{64})'", p.read_text(encoding="utf-8"))) for d in runs
+             for p in d.rglob("source_not_null_raw_report_cells_report_id.sql")]
+    assert ours in named
 
     quality = dict(con.execute("select source_path, failed_identities from marts.report_quality").fetchall())
     assert {Path(k).name: v for k, v in quality.items() if v} == {"003_fe31697e2adee0d8.txt": "I1,I2,I3"}
