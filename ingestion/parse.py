@@ -339,13 +339,7 @@ def _emit_printed(res: ParseResult, tr: TableResult) -> None:
     units = tr.units
     for cell_key, value, tok in zip(cells, values, toks, strict=True):
         row, col = cell_key
-        unit = units.get(cell_key) if units else None
-        if col in T2_DECIMAL_MEASURES and value is not None:
-            if tok.unit == "元":
-                value = value / 10000
-                unit = "万元"
-            elif tok.unit == "万元":
-                unit = "万元"
+        value, unit = _t2_amount(col, value, tok.unit, units.get(cell_key) if units else None)
         c_table.append(table)
         c_row.append(row)
         c_col.append(col)
@@ -356,6 +350,18 @@ def _emit_printed(res: ParseResult, tr: TableResult) -> None:
         c_rule.append(None)
         c_line.append(tok.line)
         c_page.append(tok.page)
+
+
+def _t2_amount(
+    col: str, value: Value, printed_unit: str | None, unit: str | None
+) -> tuple[Value, str | None]:
+    """A 表二 value and its unit: an amount printed in 元 is stored in 万元; one printed with 万元 says so."""
+    if col in T2_DECIMAL_MEASURES and value is not None:
+        if printed_unit == "元":
+            return value / 10000, "万元"
+        if printed_unit == "万元":
+            return value, "万元"
+    return value, unit
 
 
 def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
@@ -452,12 +458,8 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
         page: int | None
         if tok is not None:
             text, line, page = tok.raw, tok.line, tok.page
-            if is_t2 and col in T2_DECIMAL_MEASURES and value is not None:
-                if tok.unit == "元":
-                    value = value / 10000
-                    unit = "万元"
-                elif tok.unit == "万元":
-                    unit = "万元"
+            if is_t2:
+                value, unit = _t2_amount(col, value, tok.unit, unit)
         else:
             text = None
             label = label_of.get(row)
