@@ -6,7 +6,7 @@ import io
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ingestion.generate import LAYOUTS, Truth, figures, render
@@ -239,12 +239,48 @@ def test_first_lines_are_the_first_lines_splitlines_finds(text: str, n: int) -> 
 @given(st.lists(st.sampled_from(["共", "累计", "全年", "收到", "受理", "收", "理", "了", "各类", "政府信息公开",
                                  "依申请公开", "申请", "事项", "17", "3", " ", "件", "个", "份", "行政复议"]),
                 max_size=14).map("".join))
-@settings(max_examples=400, deadline=None, derandomize=True)
-def test_prose_figures_search_from_the_first_keyword_finds_the_leftmost_match(text: str) -> None:
-    from ingestion.meta import _PROSE_APPLICATIONS, find_prose_figures
+@example("累计收到申请17件")
+@example("共收到 3 件政府信息公开申请")
+@example("全年受理了各类事项17份")
+@example("收到受理申请17件")
+@settings(max_examples=600, deadline=None, derandomize=True)
+def test_prose_figures_tried_at_the_keywords_find_the_leftmost_match(text: str) -> None:
+    from ingestion.meta import _PROSE_APPLICATIONS, find_prose_figures, prose_applications
 
     m = _PROSE_APPLICATIONS.search(text)
+    got = prose_applications(text)
+    assert (got.span(), got.groups()) == (m.span(), m.groups()) if m else got is None
     assert find_prose_figures(text).get("applications") == (int(m.group(1) or m.group(2)) if m else None)
+
+
+# titles and their near misses: unit names up to and past the 40 characters a name may have, the
+# endings, years, anchors, white space, parentheses and the characters the tail may not cross
+_TITLE_PIECES = ["一二三四五六七八九十", "上海市", "人民政府", "办公厅", "管理委员会", "街道办事处", "局", "县",
+                 "2019", "2020", "20", "1", "年", "度", "政府信息公开", "政务公开", "信息公开", "工作", "报告",
+                 "（", "(", "）", " ", "\u3000", "\n", "。", "《", "，", "a"]
+
+
+@given(st.lists(st.sampled_from(_TITLE_PIECES), max_size=30).map("".join))
+@settings(max_examples=1500, deadline=None, derandomize=True)
+def test_title_tried_around_each_year_and_anchor_finds_the_leftmost_match(text: str) -> None:
+    from ingestion.meta import _TITLE_BEFORE, title_before
+
+    m = _TITLE_BEFORE.search(text)
+    got = title_before(text)
+    assert (got.span(), got.groups()) == (m.span(), m.groups()) if m else got is None
+
+
+def test_title_tried_around_each_year_and_anchor_on_long_names() -> None:
+    from ingestion.meta import _TITLE_BEFORE, title_before
+
+    name = "一二三四五六七八九十" * 4 + "人民政府办公厅"  # the longest name a match may take: 47 characters
+    for text in (f"某{name}2020年政府信息公开工作年度报告", f"某{name} （ 2020年度信息公开报告",
+                 f"某{name}(2020年政府信息公开年度工作情况报告",
+                 f"{name[1:]}\n2020 年 政务公开……报告", f"前言2019年信息公开。{name}2020年政府信息公开年报告"):
+        m = _TITLE_BEFORE.search(text)
+        assert m is not None
+        got = title_before(text)
+        assert got is not None and (got.span(), got.groups()) == (m.span(), m.groups())
 
 
 @pytest.mark.parametrize("text, stated", [
