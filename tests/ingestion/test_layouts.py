@@ -154,6 +154,29 @@ def test_html_value_rowspan_repeats_and_nested_tables_keep_their_rows_apart() ->
     assert [r for r, _ in rows] == [["a", "7"], ["b", "7"], ["c", "7", "inner9"], ["h", "1"]]
 
 
+# what Word's and CMS's HTML put inside a cell: nested inline elements, comments (Word's conditional
+# ones too), processing instructions, entities known and unknown, breaks, white space
+_CELL_PIECES = ["a", "结果", "1", "20", " ", "\n", "\u3000", "&amp;", "&lt;", "&gt;", "&nbsp;", "&#12354;", "&bogus;",
+                "<!-- c -->", "<!--[if !supportLists]-->", "<![endif]-->", "<?pi x?>", "<![CDATA[x]]>", "<span>",
+                "</span>", "<p>", "</p>", "<b>", "</b>", "<br>", "<br/>", "<o:p></o:p>", "<font face='宋体'>",
+                "</font>", "<img src='x.png'>", "<a href='#'>", "</a>"]
+
+
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_CELL_PIECES), max_size=10).map("".join),
+                          st.sampled_from(["", "\n", " tail "])), min_size=1, max_size=4))
+@settings(max_examples=400, deadline=None, derandomize=True)
+def test_html_cell_text_is_the_text_itertext_yields(cells: list[tuple[str, str]]) -> None:
+    from lxml import etree
+
+    from ingestion import read
+
+    html = ("<html><body><table><tr>" + "".join(f"<td>{c}</td>{after}" for c, after in cells)
+            + "</tr></table></body></html>")
+    read.read_html(html)  # binds lxml's tostring, as reading an HTML report does
+    for td in etree.fromstring(html, etree.HTMLParser()).iter("td", "th"):
+        assert read._cell_text(td) == "".join(td.itertext()).strip()
+
+
 def test_docx_tables_read_as_tables() -> None:
     docx = pytest.importorskip("docx")
     d = docx.Document()
