@@ -63,18 +63,19 @@ def test_pinyin_glosses_removed_but_real_parentheses_kept() -> None:
     [chr(c) for c in (0xFF01, 0xFF08, 0xFF09, 0xFF10, 0xFF0E, 0xFF5E, 0xFF5F, 0xFF00, 0x3000, 0x00A0, 0x2002,
                       0x2003, 0x2009, 0x200B, 0xFEFF, 0x3002, 0x2014, 0x3001, 0x4E00, 0x41, 0x20, 0x31)]),
     max_size=30))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 def test_width_folding_folds_exactly_the_fold_table(text: str) -> None:
-    from ingestion.normalise import _FOLD, fold_width
+    from ingestion.normalise import _FOLD, _FOLD_CHAR, fold_set, fold_width
 
     assert fold_width(text) == text.translate(_FOLD)
+    assert fold_set(text) == set(_FOLD_CHAR.findall(text))
 
 
 @given(
-    st.text(alphabet=st.sampled_from(list("结果結果報告（），：　a1 \u200b") + ["\uff10"]), max_size=40),
+    st.text(alphabet=st.sampled_from(list("结果結果報告（），：　a1 \u200b\ufeff") + ["\uff10"]), max_size=40),
     st.integers(0, 45),
 )
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 def test_head_scan_is_the_fold_set_and_the_traditional_test(text: str, limit: int) -> None:
     from ingestion.normalise import _FOLD, fold_width, looks_traditional, scan_head
 
