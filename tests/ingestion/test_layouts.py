@@ -96,6 +96,8 @@ def test_compact_drops_every_character_a_regex_counts_as_white_space() -> None:
     assert compact(every_space) == ""
 
 
+@example("(jié)結果")  # a gloss first: nothing before it
+@example("結(jié)(guǒ)果")  # a gloss right after a gloss: kept, the text between them is empty
 @given(st.text(alphabet=st.sampled_from(list("結果發布(jiéguǒ)（一）APP20 ü") + ["(", ")"]), max_size=24))
 @settings(max_examples=300, deadline=None)
 def test_pinyin_glosses_go_only_right_after_a_cjk_character(text: str) -> None:
