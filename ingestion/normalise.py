@@ -140,8 +140,9 @@ def fold_width(text: str, found: set[str] | None = None) -> str:
         return text
     m = _FOLD_CHAR.search(text)
     while m is not None:
-        folded = _FOLD_STR[m.group()]
-        text = text.replace(m.group(), folded)
+        ch = m.group()
+        folded = _FOLD_STR[ch]
+        text = text.replace(ch, folded)
         m = _FOLD_CHAR.search(text, m.start() + len(folded))
     return text
 
