@@ -27,7 +27,8 @@ _TITLE_AFTER = re.compile(
 # Every match holds one _TITLE_CORE (its year, 年 and the 信息公开 anchor), and the core is where its
 # first digits are: before them come the unit's name (at most _TITLE_REACH characters: the class's 40
 # and the longest ending), then only white space and one parenthesis; after the core at most
-# _TITLE_TAIL characters. So each core is tried in a window around it, in order (test_meta).
+# _TITLE_TAIL characters. So each core is tried in a window around it, in order (property tests in
+# tests/ingestion/test_layouts.py).
 _TITLE_CORE = re.compile(r"(?:20\d\d)\s*年度?\s*(?:政府信息公开|政务公开|信息公开)")
 _TITLE_REACH: Final = 40 + max(len(u) for u in _UNIT_END[3:-1].split("|"))
 _TITLE_TAIL: Final = 10  # [^。\n《》]{0,8}?报告

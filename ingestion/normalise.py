@@ -134,13 +134,20 @@ def fold_width(text: str, found: set[str] | None = None) -> str:
     goes on from there: no character before it is foldable, and what a kind maps to is not. One pass
     of the regex and one replace per kind, no string per occurrence (a findall made hundreds on a
     line of prose: 0.45 M instructions of a real report)."""
-    if found is not None:
-        for ch in found:
-            text = text.replace(ch, _FOLD_STR[ch])
-        return text
+    if found is None:
+        return _fold_kinds(text, set())
+    for ch in found:
+        text = text.replace(ch, _FOLD_STR[ch])
+    return text
+
+
+def _fold_kinds(text: str, found: set[str]) -> str:
+    """``text`` folded, each kind replaced as the search meets it (see :func:`fold_width`); the kinds
+    are added to ``found``."""
     m = _FOLD_CHAR.search(text)
     while m is not None:
         ch = m.group()
+        found.add(ch)
         folded = _FOLD_STR[ch]
         text = text.replace(ch, folded)
         m = _FOLD_CHAR.search(text, m.start() + len(folded))
@@ -156,12 +163,7 @@ def fold_set(text: str) -> set[str]:
     """``set(_FOLD_CHAR.findall(text))`` the way :func:`fold_width` searches: each kind once, its
     occurrences then folded away in a copy."""
     found: set[str] = set()
-    m = _FOLD_CHAR.search(text)
-    while m is not None:
-        ch = m.group()
-        found.add(ch)
-        text = text.replace(ch, _FOLD_STR[ch])
-        m = _FOLD_CHAR.search(text, m.start() + len(_FOLD_STR[ch]))
+    _fold_kinds(text, found)
     return found
 
 
