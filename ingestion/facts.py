@@ -169,13 +169,22 @@ def columns_of(results: Sequence[ParseResult]) -> tuple[list[list[Any]], list[li
 
     reports = [_report_row(r) for r in results]
     report_cols = [list(col) for col in zip(*reports, strict=True)] if reports else []
-    cell_cols: list[list[Any]] = [[] for _ in CELLS.columns]
+    # the cell columns sized once and filled by slice (a chunk's columns grown by extend were
+    # reallocated and copied as they grew: 22 against 17 µs a report)
+    total = sum(len(r.columns[0]) for r in results)
+    cell_cols: list[list[Any]] = [[None] * total for _ in CELLS.columns]
     issue_cols: list[list[Any]] = [[] for _ in ISSUES.columns]
+    at = 0
     for r in results:
-        if r.columns[0]:
-            cell_cols[0].extend(repeat(r.report_id, len(r.columns[0])))
+        n = len(r.columns[0])
+        # filled by slice, a column of another length would move every cell after it
+        if any(len(col) != n for col in r.columns):
+            raise ValueError(f"{r.source}: its cell columns differ in length (a parser defect)")
+        if n:
+            cell_cols[0][at : at + n] = repeat(r.report_id, n)
             for col, cvals in zip(cell_cols[1:], r.columns, strict=True):
-                col.extend(cvals)  # value: ints and floats; the Float64 column converts them
+                col[at : at + n] = cvals  # value: ints and floats; the Float64 column converts them
+            at += n
         if r.issues:
             issue_cols[0].extend(repeat(r.report_id, len(r.issues)))
             issue_cols[1].extend(range(len(r.issues)))

@@ -170,3 +170,20 @@ def test_cell_columns_follow_the_schema(tmp_path: Path) -> None:
     assert [(a, b, c, d, s) for a, b, c, d, _, _, s, *_ in rows] == list(
         cells.select("report_id", "table_id", "row_code", "col_code", "status").iter_rows()
     )
+
+
+def test_cell_columns_of_unequal_length_are_refused(tmp_path: Path) -> None:
+    """A chunk's cell columns are filled by slice: a result whose columns differ in length (a parser
+    defect) would shift every cell after it into the wrong row, so it is refused."""
+    from ingestion.facts import columns_of
+    from ingestion.parse import parse_file
+
+    generate(tmp_path, 6, seed=5)
+    results = [parse_file(p) for p in sorted(tmp_path.glob("*")) if not p.name.endswith(".truth.json")]
+    results = [r for r in results if r.n_cells]
+    assert len(results) >= 2
+    _, cells, _ = columns_of(results)
+    assert cells[1] == [c for r in results for c in r.columns[0]]
+    results[0].columns[4].pop()
+    with pytest.raises(ValueError, match="differ in length"):
+        columns_of(results)
