@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 
 import pytest
 from hypothesis import example, given, settings
@@ -86,8 +87,6 @@ def test_head_scan_is_the_fold_set_and_the_traditional_test(text: str, limit: in
 
 
 def test_compact_drops_every_character_a_regex_counts_as_white_space() -> None:
-    import re
-
     from ingestion.normalise import compact
 
     every_space = "".join(ch for ch in map(chr, range(0x3001)) if re.fullmatch(r"\s", ch))
@@ -101,8 +100,6 @@ def test_compact_drops_every_character_a_regex_counts_as_white_space() -> None:
 @given(st.text(alphabet=st.sampled_from(list("結果發布(jiéguǒ)（一）APP20 ü") + ["(", ")"]), max_size=24))
 @settings(max_examples=300, deadline=None)
 def test_pinyin_glosses_go_only_right_after_a_cjk_character(text: str) -> None:
-    import re
-
     from ingestion.normalise import strip_pinyin_glosses
 
     lookbehind = re.compile(r"(?<=[\u4e00-\u9fff])\(([a-zü\u00e0-\u00fc\u0100-\u01dc\u0300-\u036f]{1,7})\)")
@@ -114,8 +111,6 @@ def test_pinyin_glosses_go_only_right_after_a_cjk_character(text: str) -> None:
 def test_read_text_keeps_every_cell_of_every_line(lines: list[str]) -> None:
     """read_text against its plain statement: blank lines and Markdown rules dropped, each other
     line split into cells, line numbers kept."""
-    import re
-
     from ingestion.read import read_text
 
     text = "\n".join(lines)
@@ -294,6 +289,17 @@ def test_title_tried_around_each_year_and_anchor_finds_the_leftmost_match(text: 
     m = _TITLE_BEFORE.search(text)
     got = title_before(text)
     assert (got.span(), got.groups()) == (m.span(), m.groups()) if m else got is None
+
+
+def test_title_reach_counts_the_longest_unit_ending() -> None:
+    # _TITLE_REACH reads the endings off _UNIT_END as plain alternatives: a group or class among them
+    # would make it too short, and title_before would miss titles with long names
+    from ingestion.meta import _TITLE_REACH, _UNIT_END
+
+    assert _UNIT_END.startswith("(?:") and _UNIT_END.endswith(")")
+    endings = _UNIT_END[3:-1].split("|")
+    assert all(re.fullmatch("[\u4e00-\u9fff]+", e) for e in endings)
+    assert _TITLE_REACH == 40 + max(map(len, endings)) == 47
 
 
 def test_title_tried_around_each_year_and_anchor_on_long_names() -> None:
