@@ -234,7 +234,10 @@ def _place_cell(td: Any, placed: list[tuple[int, str]], pending: dict[int, tuple
     text = (td.text or "").strip() if len(td) == 0 else _cell_text(td)
     colspan = rowspan = 1
     cs = rs = None
-    if td.keys():  # one call for the common cell without attributes
+    # one call for a cell without attributes, and for Word's cells, which all have some (style, width)
+    # but rarely a span, no lookups either
+    keys = td.keys()
+    if keys and ("colspan" in keys or "rowspan" in keys):
         cs, rs = td.get("colspan"), td.get("rowspan")
     if cs is not None or rs is not None:
         try:

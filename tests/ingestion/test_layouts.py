@@ -175,6 +175,17 @@ def test_html_cell_text_is_the_text_itertext_yields(cells: list[tuple[str, str]]
         assert read._cell_text(td) == "".join(td.itertext()).strip()
 
 
+def test_html_colspan_places_a_rowspan_value_in_its_grid_column() -> None:
+    # a rowspan value repeats at its grid column: right of a colspan cell it is column 2, not 1; Word's
+    # cells carry other attributes, which must not hide a span
+    html = ("<html><body><table>"
+            "<tr><td style='x' colspan='2'>A</td><td width='9' rowspan='2'>7</td></tr>"
+            "<tr><td style='x'>b</td><td>c</td></tr>"
+            "</table></body></html>")
+    rows = [ln.cells for ln in read_bytes(html.encode(), "s.html").lines if ln.grid]
+    assert rows == [["A", "7"], ["b", "c", "7"]]
+
+
 def test_docx_tables_read_as_tables() -> None:
     docx = pytest.importorskip("docx")
     d = docx.Document()
