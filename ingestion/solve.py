@@ -859,13 +859,7 @@ def _search(
     """Every combination of readings of the ``multi`` slots under which no equation is surely broken
     (up to MAX_SOLUTIONS, within MAX_NODES); returns the solutions and the nodes visited.
     ``bounded``: whether to bound the sums (see :meth:`_Search._bounds`); None: for large searches."""
-    index: dict[Cell, int] = {}
-    for s in multi:
-        for c in s.cells:
-            index.setdefault(c, len(index))
-    for e in eqs:
-        for c in e.cells:
-            index.setdefault(c, len(index))
+    index = _index_of(tuple(tuple(s.cells) for s in multi) + tuple(tuple(e.cells) for e in eqs))
     search = _Search(
         multi,
         [tuple(index[c] for c in s.cells) for s in multi],
@@ -979,29 +973,21 @@ class _Search:
                 eff = self.effects[i][k]
                 if eff is None:
                     eff = self.effect(i, k)
-                j = 0
-                for ei, dd, dlu, dru in eff:
-                    while touched[j] != ei:  # an equation this reading leaves without a value
-                        open_eq[touched[j]] = True  # every cell of it is None in this reading
-                        if k == 0 or r_lo[j] > 0:
-                            r_lo[j] = 0
-                        if k == 0 or r_hi[j] < 0:
-                            r_hi[j] = 0
-                        j += 1
-                    if dlu + dru < n_touch[j] or isinstance(dd, float):
-                        open_eq[ei] = True  # a cell of this reading stays unknown, or a float sum
+                x = 0  # the next entry of eff
+                for j in range(m):
+                    ei = touched[j]
+                    dd: float | int = 0
+                    if x < len(eff) and eff[x][0] == ei:
+                        _, dd, dlu, dru = eff[x]
+                        x += 1
+                        if dlu + dru < n_touch[j] or isinstance(dd, float):
+                            open_eq[ei] = True  # a cell of this reading stays unknown, or a float sum
+                    else:  # every cell of the equation is None in this reading: no change, no value
+                        open_eq[ei] = True
                     if k == 0 or dd < r_lo[j]:
                         r_lo[j] = dd
                     if k == 0 or dd > r_hi[j]:
                         r_hi[j] = dd
-                    j += 1
-                while j < m:
-                    open_eq[touched[j]] = True
-                    if k == 0 or r_lo[j] > 0:
-                        r_lo[j] = 0
-                    if k == 0 or r_hi[j] < 0:
-                        r_hi[j] = 0
-                    j += 1
             for j, ei in enumerate(touched):
                 lo[ei] += r_lo[j]
                 hi[ei] += r_hi[j]
