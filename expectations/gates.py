@@ -24,6 +24,7 @@ from ingestion.settings import Settings
 from ingestion.warehouse import MEMORY_LIMIT, open_db
 
 from .checks import BATCH_CELLS_QUERY, BATCH_CELLS_SQL, CHECKS
+from .suites import GX_SITE
 
 DEFAULT_THRESHOLD = float(os.environ.get("XXGK_BAD_SHARE_THRESHOLD", "0.2"))
 
@@ -123,6 +124,36 @@ def prune_gx_results(store: Any, keep: int) -> list[str]:
     return dropped
 
 
+# A run directory (``<root>/<suite>/<run name>/…``) left without a file is removed once nothing in it
+# changed for this long: an ingest running now may have made its directory and not yet written to it.
+EMPTY_RUN_DIR_AGE_S = 3600.0
+
+
+def remove_empty_run_dirs(roots: list[Path], keep: set[str], min_age_s: float = EMPTY_RUN_DIR_AGE_S) -> int:
+    """Remove the run directories under ``roots`` (GX's validation store, its Data Docs' validation pages)
+    that hold no file, are not named in ``keep`` and have not changed for ``min_age_s``; returns how many.
+
+    GX removes a pruned result's file but not its directories: its empty-directory walk tests
+    ``not Path.iterdir()``, a generator and so never false. Every ingest left three run directories, each
+    with a run-time directory inside, in both trees, for ever (843 on a developer's checkout)."""
+    now = time.time()
+    removed = 0
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for suite in (d for d in root.iterdir() if d.is_dir()):
+            for run in (d for d in suite.iterdir() if d.is_dir() and d.name not in keep):
+                dirs = [run] + [d for d in run.rglob("*") if d.is_dir()]
+                if any(not d.is_dir() for d in run.rglob("*")):
+                    continue  # a result or a page is still there
+                if max(d.stat().st_mtime for d in dirs) > now - min_age_s:
+                    continue
+                for d in sorted(dirs, key=lambda d: len(d.parts), reverse=True):
+                    d.rmdir()  # empty by the test above: fails rather than delete a file written since
+                removed += 1
+    return removed
+
+
 def run_gates(ingest_id: str, settings: Settings | None = None, threshold: float = DEFAULT_THRESHOLD) -> GateOutcome:
     from great_expectations.core.run_identifier import RunIdentifier
 
@@ -147,8 +178,13 @@ def run_gates(ingest_id: str, settings: Settings | None = None, threshold: float
         # GX keeps a persisted DuckDB connection; release the file for dbt's process
         context.data_sources.get(DATASOURCE).get_execution_engine().close()
     try:  # this ingest's pages and the index, in one build (Data Docs are a convenience: never fail the gates)
-        prune_gx_results(context.validation_results_store, GX_KEEP_INGESTS)
+        store = context.validation_results_store
+        prune_gx_results(store, GX_KEEP_INGESTS)
         context.build_data_docs(resource_identifiers=list(result.run_results))
+        remove_empty_run_dirs(
+            [Path(store.store_backend.full_base_directory), GX_SITE / "validations"],
+            {str(key.run_id.run_name) for key in store.list_keys()},
+        )
     except Exception as exc:
         logging.getLogger(__name__).warning("GX Data Docs not built for %s: %s: %s", ingest_id, type(exc).__name__, exc)
     gx_counts: dict[str, int] = {}

@@ -20,6 +20,7 @@ from ingestion.settings import Settings
 
 from .checks import CHECKS
 from .gates import DEFAULT_THRESHOLD, batch_verdict
+from .suites import GX_SITE
 
 STATUS_LABELS = {"ok": "完整 ok", "partial": "部分 partial", "pre_2019": "旧格式 pre_2019",
                  "not_a_report": "非年报 not_a_report", "failed": "无法读取 failed"}
@@ -150,7 +151,7 @@ def _render(con: duckdb.DuckDBPyConnection, ingest_id: str, st: Settings, gate: 
              f"<div class='card'>失败或部分 failed+partial<b>{share:.1%}</b>阈值 threshold {threshold:.0%} {badge}</div>"
              f"<div class='card'>仓库报告总数 reports in warehouse<b>{sum(all_status.values())}</b></div></div>")
     s.append(f"<p class='note'>来源 paths: <code>{_e(paths)}</code></p>")
-    site = Path(__file__).resolve().parent / "gx" / "uncommitted" / "data_docs" / "local_site"
+    site = GX_SITE
     pages = dict(gate.get("docs") or {})
     for page in sorted(site.glob(f"validations/*/{ingest_id}/*/*.html")):
         pages.setdefault(page.relative_to(site / "validations").parts[0], page.as_uri())

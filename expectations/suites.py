@@ -12,6 +12,7 @@ from typing import Any
 from .checks import BATCH_CELLS_QUERY, BATCH_REPORTS_QUERY, CHECKS, SUITES
 
 PROJECT_ROOT = Path(__file__).resolve().parent  # GX writes expectations/gx/
+GX_SITE = PROJECT_ROOT / "gx" / "uncommitted" / "data_docs" / "local_site"  # its Data Docs
 DATASOURCE = "warehouse"
 CHECKPOINT = "ingest"
 

@@ -106,3 +106,34 @@ def test_gx_results_pruned_to_the_newest_ingests() -> None:
     assert sorted({k.run_id.run_name for k in store.keys}) == ["b-fourth", "m-third"]
     assert len(store.keys) == 6
     assert prune_gx_results(store, 2) == []  # nothing more to remove
+
+
+def test_empty_gx_run_dirs_removed_once_old(tmp_path: Path) -> None:
+    """GX leaves a pruned result's directories behind (three per ingest, in the store and in Data Docs):
+    a run directory without a file goes once it is an hour old, unless its run is still kept; one that
+    holds a file, or was made a moment ago (an ingest may be about to write there), stays."""
+    import os
+    import time
+
+    from expectations.gates import remove_empty_run_dirs
+
+    store, site = tmp_path / "validations", tmp_path / "site" / "validations"
+    old = time.time() - 7200
+    for root, suite, run, with_file, aged in [
+        (store, "soft", "ingest-old", False, True),
+        (store, "soft", "ingest-with-result", True, True),
+        (store, "schema", "ingest-new", False, False),
+        (store, "schema", "ingest-kept", False, True),
+        (site, "identities", "ingest-old", False, True),
+    ]:
+        leaf = root / suite / run / "20261124T010203.000000Z"
+        leaf.mkdir(parents=True)
+        if with_file:
+            (leaf / "batch.json").write_text("{}")
+        if aged:
+            for d in (leaf, leaf.parent):
+                os.utime(d, (old, old))
+    assert remove_empty_run_dirs([store, site, tmp_path / "missing"], {"ingest-kept"}) == 2
+    runs = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.parent.parent.name == "validations")
+    assert runs == ["validations/schema/ingest-kept", "validations/schema/ingest-new", "validations/soft/ingest-with-result"]
+    assert (store / "soft" / "ingest-with-result" / "20261124T010203.000000Z" / "batch.json").exists()
