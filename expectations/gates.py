@@ -135,7 +135,7 @@ def remove_empty_run_dirs(roots: list[Path], keep: set[str], min_age_s: float = 
 
     GX removes a pruned result's file but not its directories: its empty-directory walk tests
     ``not Path.iterdir()``, a generator and so never false. Every ingest left three run directories, each
-    with a run-time directory inside, in both trees, for ever (843 on a developer's checkout)."""
+    with a run-time directory inside, in both trees, for ever (1,686 empty directories on a developer's checkout)."""
     now = time.time()
     removed = 0
     for root in roots:
@@ -143,9 +143,10 @@ def remove_empty_run_dirs(roots: list[Path], keep: set[str], min_age_s: float = 
             continue
         for suite in (d for d in root.iterdir() if d.is_dir()):
             for run in (d for d in suite.iterdir() if d.is_dir() and d.name not in keep):
-                dirs = [run] + [d for d in run.rglob("*") if d.is_dir()]
-                if any(not d.is_dir() for d in run.rglob("*")):
+                inside = list(run.rglob("*"))
+                if any(not d.is_dir() for d in inside):
                     continue  # a result or a page is still there
+                dirs = [run, *inside]
                 if max(d.stat().st_mtime for d in dirs) > now - min_age_s:
                     continue
                 for d in sorted(dirs, key=lambda d: len(d.parts), reverse=True):

@@ -502,10 +502,9 @@ def _pdfium_page(page: Any, pageno: int, doctop: float) -> _PdfiumPage | None:
     from pdfplumber.utils.geometry import obj_to_edges
 
     width, height = float(page.get_width()), float(page.get_height())
-    if page.get_rotation() or tuple(page.get_mediabox()) != (0, 0, width, height):
-        return None
-    if tuple(page.get_cropbox()) != (0, 0, width, height):
-        return None
+    whole = (0, 0, width, height)
+    if page.get_rotation() or tuple(page.get_mediabox()) != whole or tuple(page.get_cropbox()) != whole:
+        return None  # pdfplumber turns or shifts such a page's coordinates
     chars: list[dict[str, Any]] = []
     textpage = page.get_textpage()
     try:
