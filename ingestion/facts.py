@@ -1,4 +1,4 @@
-"""Declared schemas of the three fact tables and their Polars frames.
+"""Declared schemas of the fact tables and their Polars frames.
 
 The dbt sources (dbt_project/models/sources.yml) mirror these; ``validate`` checks a frame at
 the boundary (names, dtypes, nullability, primary key) before it is loaded.
@@ -132,6 +132,20 @@ ISSUES = Schema(
     ("report_id", "seq"),
 )
 
+READINGS = Schema(
+    "row_readings",
+    {
+        "report_id": pl.String,
+        "table_id": pl.String,  # t2
+        "row_code": pl.String,
+        "reading": pl.Int32,  # 0, 1, …: one way to split the row's digits
+        "col_code": pl.String,
+        "value": pl.Float64,  # null: that reading leaves the cell unknown
+    },
+    ("report_id", "table_id", "row_code", "reading", "col_code"),
+    ("report_id", "table_id", "row_code", "reading", "col_code"),
+)
+
 
 def _report_row(res: ParseResult) -> tuple[Any, ...]:
     """The ``reports`` row of one parse result."""
@@ -161,8 +175,12 @@ def _report_row(res: ParseResult) -> tuple[Any, ...]:
     )
 
 
-def columns_of(results: Sequence[ParseResult]) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
-    """Many parse results as the three tables' columns (one list per column, schema order): what a
+Columns = tuple[list[list[Any]], list[list[Any]], list[list[Any]], list[list[Any]]]
+Frames = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]
+
+
+def columns_of(results: Sequence[ParseResult]) -> Columns:
+    """Many parse results as the four tables' columns (one list per column, schema order): what a
     worker sends back. A result already holds its cells as columns (``ParseResult.columns``, in the
     schema's order after report_id): they are only concatenated here."""
     from .parse import extend_issue_columns
@@ -174,6 +192,7 @@ def columns_of(results: Sequence[ParseResult]) -> tuple[list[list[Any]], list[li
     total = sum(len(r.columns[0]) for r in results)
     cell_cols: list[list[Any]] = [[None] * total for _ in CELLS.columns]
     issue_cols: list[list[Any]] = [[] for _ in ISSUES.columns]
+    reading_cols: list[list[Any]] = [[] for _ in READINGS.columns]
     at = 0
     for r in results:
         n = len(r.columns[0])
@@ -189,20 +208,31 @@ def columns_of(results: Sequence[ParseResult]) -> tuple[list[list[Any]], list[li
             issue_cols[0].extend(repeat(r.report_id, len(r.issues)))
             issue_cols[1].extend(range(len(r.issues)))
             extend_issue_columns(r.issues, issue_cols[2:])
-    return report_cols, (cell_cols if cell_cols[0] else []), (issue_cols if issue_cols[0] else [])
+        for rr in r.readings:  # rare: a 表二 row of counts whose digits split several ways
+            for k, values in enumerate(rr.values):
+                for code, v in zip(rr.cols, values, strict=True):
+                    for out, x in zip(reading_cols, (r.report_id, rr.table, rr.row, k, code, v), strict=True):
+                        out.append(x)
+    return (
+        report_cols,
+        (cell_cols if cell_cols[0] else []),
+        (issue_cols if issue_cols[0] else []),
+        (reading_cols if reading_cols[0] else []),
+    )
 
 
-def frames_of(
-    cols: tuple[list[list[Any]], list[list[Any]], list[list[Any]]],
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The three tables' columns (from :func:`columns_of`) → (reports, cells, issues) frames."""
-    reports, cells, issues = (s.from_columns(c) for s, c in zip((REPORTS, CELLS, ISSUES), cols, strict=True))
-    return reports, cells, issues
+SCHEMAS = (REPORTS, CELLS, ISSUES, READINGS)
 
 
-def frames(results: Sequence[ParseResult]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Parse results → (reports, cells, issues), validated against the declared schemas."""
+def frames_of(cols: Columns) -> Frames:
+    """The tables' columns (from :func:`columns_of`) → (reports, cells, issues, readings) frames."""
+    reports, cells, issues, readings = (s.from_columns(c) for s, c in zip(SCHEMAS, cols, strict=True))
+    return reports, cells, issues, readings
+
+
+def frames(results: Sequence[ParseResult]) -> Frames:
+    """Parse results → (reports, cells, issues, readings), validated against the declared schemas."""
     out = frames_of(columns_of(results))
-    for schema, df in zip((REPORTS, CELLS, ISSUES), out, strict=True):
+    for schema, df in zip(SCHEMAS, out, strict=True):
         schema.validate(df)
     return out

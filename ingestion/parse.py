@@ -111,6 +111,22 @@ class CellOut(NamedTuple):
 _STATUS_COLUMN: Final = CellOut._fields.index("status")
 
 
+class RowReadings(NamedTuple):
+    """The readings left of a 表二 row whose digits split several ways (its cells ``ambiguous``): each
+    reading gives the row's cells together, in ``cols`` order. Kept whole, not as each cell's candidates
+    apart, so that an identity across reports (X2: in force = last year's + issued − repealed) can pick
+    one reading in the warehouse (ingestion/resolve.py). Rows of counts only: an amount's reading would
+    need its unit."""
+
+    table: str
+    row: str
+    cols: tuple[str, ...]
+    values: list[list[Value]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "row": self.row, "cols": list(self.cols), "values": self.values}
+
+
 def _no_cells() -> list[list[Any]]:
     return [[] for _ in CellOut._fields]
 
@@ -131,6 +147,7 @@ class ParseResult:
     columns: list[list[Any]] = field(default_factory=_no_cells)
     issues: list[Issue] = field(default_factory=list)
     prose: dict[str, int] = field(default_factory=dict)  # X3: figures stated in the prose
+    readings: list[RowReadings] = field(default_factory=list)  # ambiguous 表二 rows, every reading whole
 
     @property
     def cells(self) -> list[CellOut]:
@@ -176,6 +193,7 @@ class ParseResult:
             "prose": dict(self.prose),
             "cells": [c.as_dict() for c in self.cells],
             "issues": [i.as_dict() for i in self.issues],
+            "readings": [r.as_dict() for r in self.readings],
         }
 
 
@@ -382,6 +400,8 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
             items = [(k, solved_cells[k]) for k in order]
     _emit_notes(res, tr)
     assert tr.solved is not None
+    if tr.solved.joint:
+        _emit_readings(res, tr)
     for key, msg in tr.solved.notes:
         res.issues.append(
             Issue("info" if "ambiguous" not in msg else "warning", "solver", msg, table, key or None)
@@ -524,6 +544,15 @@ def _emit(res: ParseResult, tr: TableResult, cut_token: object = None) -> None:
                     line,
                 )
             )
+
+
+def _emit_readings(res: ParseResult, tr: TableResult) -> None:
+    """The joint readings of the table's ambiguous rows of counts (see :class:`RowReadings`)."""
+    assert tr.solved is not None
+    for key, (cells, values) in tr.solved.joint.items():
+        cols = tuple(c[1] for c in cells)
+        if not any(c in T2_DECIMAL_MEASURES for c in cols):
+            res.readings.append(RowReadings(tr.table, key, cols, values))
 
 
 def _check_identities(res: ParseResult, found: dict[str, TableResult]) -> None:

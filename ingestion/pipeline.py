@@ -21,12 +21,15 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from . import PARSER_VERSION
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .facts import Columns, Frames
 
 REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".text")
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -124,8 +127,8 @@ def register(
     return stats
 
 
-def parse_chunk(jobs: list[tuple[str, str]]) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
-    """(path, source) jobs → the three fact tables as columns (one list per column). Runs in a worker:
+def parse_chunk(jobs: list[tuple[str, str]]) -> Columns:
+    """(path, source) jobs → the fact tables as columns (one list per column). Runs in a worker:
     the columns are built there, in parallel, and the parent builds each frame from whole columns.
     Plain lists, not Polars: a forked child must not touch Polars' thread pool."""
     from .facts import columns_of
@@ -168,7 +171,7 @@ CHUNK = 250  # reports per worker task
 INFLIGHT_PER_WORKER = 3  # tasks queued per worker: parsing runs ahead of loading, memory stays bounded
 
 
-def frames_stream(jobs: list[tuple[str, str]], workers: int) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
+def frames_stream(jobs: list[tuple[str, str]], workers: int) -> Iterator[tuple[int, Frames]]:
     """(reports parsed, frames) per chunk, in order. With several workers the chunks are parsed by a
     fork pool while the caller loads earlier ones: at most workers × INFLIGHT_PER_WORKER chunks wait."""
     from .facts import frames_of
@@ -238,7 +241,7 @@ def parse_pending(
     timings = {"parse_s": 0.0, "load_s": 0.0}
     archived = {rid: path for rid, path, _ in todo}
     done = 0
-    held: list[tuple[Any, Any, Any]] = []
+    held: list[Frames] = []
     held_n = 0
 
     def flush() -> None:
@@ -246,7 +249,7 @@ def parse_pending(
         if not held:
             return
         t1 = time.perf_counter()
-        reports, cells, issues = (pl.concat([h[k] for h in held], rechunk=False) for k in range(3))
+        reports, cells, issues, readings = (pl.concat([h[k] for h in held], rechunk=False) for k in range(4))
         load(
             con,
             reports,
@@ -254,6 +257,7 @@ def parse_pending(
             issues,
             {rid: archived[rid] for rid in reports.get_column("report_id").to_list()},
             ingest_id,
+            readings,
         )
         known = {r[0] for r in con.execute("select agency from raw.agencies").fetchall()}
         new_agencies = [a for a in reports.get_column("agency").unique().to_list() if a and a not in known]

@@ -35,6 +35,7 @@ Value = float | int | None
 MAX_SPLITS: Final = 20_000  # readings of one slot; beyond this the slot is ambiguous
 MAX_NODES: Final = 200_000  # search nodes for one table
 MAX_SOLUTIONS: Final = 256
+MAX_JOINT: Final = 100  # readings of an ambiguous 表二 row kept for the warehouse (Solved.joint)
 BOUNDS_FROM: Final = 20_000  # combinations of readings from which the search bounds its sums
 
 
@@ -851,6 +852,11 @@ class Solved:
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     # equations whose decided cells break them: (equation, lhs, rhs)
     broken: list[tuple[Equation, float, float]] = field(default_factory=list)
+    # a table without identities (表二): slot key → (the slot's cells, every reading left of it, each as
+    # the values of those cells in order), for a slot with ambiguous cells and up to MAX_JOINT readings.
+    # The joint readings, not each cell's candidates apart: an identity across reports (X2) can then
+    # choose one reading whole.
+    joint: dict[str, tuple[list[Cell], list[list[Value]]]] = field(default_factory=dict)
 
 
 def _search(
@@ -1149,6 +1155,7 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
             )
 
     out: dict[Cell, CellResult] = {}
+    joint: dict[str, tuple[list[Cell], list[list[Value]]]] = {}
     all_rule: str | None = None  # every identity of the table, named once (where the search chose)
     for s in slots:
         if not s.readings:
@@ -1189,6 +1196,8 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
                 out[c] = CellResult(
                     None, "ambiguous", None, None, tuple(sorted(v for v in vals if v is not None))
                 )
+        if independent and len(readings) <= MAX_JOINT and any(out[c].status == "ambiguous" for c in s.cells):
+            joint[s.key] = (s.cells, [list(r.values) for r in readings])
         if s.note:
             n_amb = sum(1 for c in s.cells if out[c].status == "ambiguous")
             notes.append(
@@ -1206,7 +1215,7 @@ def solve(slots: list[Slot], eqs: Sequence[Equation], integer: bool = True) -> S
     if all(s.exhaustive for s in slots):  # otherwise a vanished blank may explain the contradiction
         unsat += contradicted
     _distrust_in_broken_table(out, broken, unsat, notes)
-    return Solved(out, notes, consistent, sorted(set(unsat)), unreadable, broken)
+    return Solved(out, notes, consistent, sorted(set(unsat)), unreadable, broken, joint)
 
 
 EqAt = tuple[Equation, tuple[int, ...], tuple[int, ...]]

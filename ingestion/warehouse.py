@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from .facts import CELLS, ISSUES, REPORTS
+from .facts import CELLS, ISSUES, READINGS, REPORTS
 
 
 def _enum(values: tuple[str, ...]) -> str:
@@ -45,6 +45,8 @@ create table if not exists raw.report_cells (
 create table if not exists raw.parse_issues (
   report_id varchar, seq integer, severity varchar, code varchar, table_id varchar, row_code varchar,
   col_code varchar, line integer, message varchar);
+create table if not exists raw.row_readings (
+  report_id varchar, table_id varchar, row_code varchar, reading integer, col_code varchar, value double);
 create table if not exists raw.report_sources (report_id varchar, source_path varchar, archived_path varchar,
   first_seen timestamp, ingest_id varchar, primary key (report_id, source_path));
 create table if not exists raw.ingests (ingest_id varchar primary key, started_at timestamp, finished_at timestamp,
@@ -152,9 +154,12 @@ def load(
     issues: pl.DataFrame,
     archived: dict[str, str],
     ingest_id: str | None = None,
+    readings: pl.DataFrame | None = None,
 ) -> None:
     """Replace the given reports' rows in one transaction."""
-    for schema, df in ((REPORTS, reports), (CELLS, cells), (ISSUES, issues)):
+    if readings is None:
+        readings = READINGS.empty()
+    for schema, df in ((REPORTS, reports), (CELLS, cells), (ISSUES, issues), (READINGS, readings)):
         schema.validate(df)
     reports = reports.with_columns(
         pl.col("report_id").replace_strict(archived, default=None).alias("archived_path"),
@@ -167,12 +172,14 @@ def load(
         con.register("new_reports", reports.to_arrow())
         con.register("new_cells", cells.to_arrow())
         con.register("new_issues", issues.to_arrow())
+        con.register("new_readings", readings.to_arrow())
         again = con.execute(
             "select count(*) from raw.reports where report_id in (select report_id from new_reports)"
         ).fetchone()
         if again and again[0]:  # re-parsed reports (a new parser version): replace their rows
             con.execute("delete from raw.report_cells where report_id in (select report_id from new_reports)")
             con.execute("delete from raw.parse_issues where report_id in (select report_id from new_reports)")
+            con.execute("delete from raw.row_readings where report_id in (select report_id from new_reports)")
             con.execute("delete from raw.reports where report_id in (select report_id from new_reports)")
         # by name: a warehouse migrated from an older release has its added columns at the end
         con.execute(
@@ -180,12 +187,14 @@ def load(
         )
         con.execute("insert into raw.report_cells by name select * from new_cells")
         con.execute("insert into raw.parse_issues by name select * from new_issues")
+        if readings.height:
+            con.execute("insert into raw.row_readings by name select * from new_readings")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
     finally:
-        for name in ("new_reports", "new_cells", "new_issues"):
+        for name in ("new_reports", "new_cells", "new_issues", "new_readings"):
             con.unregister(name)
 
 
@@ -255,3 +264,4 @@ def write_reference(con: duckdb.DuckDBPyConnection) -> None:
         cast = f" replace ({typed})" if name == "identity_terms" else ""
         con.execute(f"create or replace table ref.{name} as select *{cast} from new_ref")
         con.unregister("new_ref")
+

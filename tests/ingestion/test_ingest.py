@@ -56,7 +56,7 @@ def test_warehouse_of_an_older_release_is_migrated(tmp_path: Path) -> None:
                                       "where table_schema = 'raw' and table_name = 'reports'").fetchall()]
     assert {"ingest_id", "prose_applications", "archived_path", "loaded_at"} <= set(cols)
     seed = next(p for p in (CORPUS / "seeds").iterdir() if p.name.startswith("000_"))
-    reports, cells, issues = frames([parse_file(seed)])
+    reports, cells, issues, _ = frames([parse_file(seed)])
     load(con, reports, cells, issues, {reports["report_id"][0]: "a"}, "i1")
     assert con.execute("select ingest_id, archived_path from raw.reports").fetchall() == [("i1", "a")]
 
@@ -103,7 +103,7 @@ def test_a_cell_code_outside_the_spec_is_refused_naming_its_report(tmp_path: Pat
     from ingestion.warehouse import connect, load
 
     seed = next(p for p in (CORPUS / "seeds").iterdir() if p.name.startswith("000_"))
-    reports, cells, issues = frames([parse_file(seed)])
+    reports, cells, issues, _ = frames([parse_file(seed)])
     rid = reports["report_id"][0]
     bad = cells.with_columns(
         pl.when(pl.int_range(pl.len()) == 5).then(pl.lit("granted_twice")).otherwise(pl.col("row_code"))
@@ -164,7 +164,7 @@ def test_cell_columns_follow_the_schema(tmp_path: Path) -> None:
     generate(tmp_path, 3, seed=5)
     results = [parse_file(p) for p in sorted(tmp_path.glob("*")) if not p.name.endswith(".truth.json")]
     assert [f.split("_")[0] for f in list(CELLS.columns)[1:]] == [f.split("_")[0] for f in CellOut._fields]
-    _, cells, _ = frames(results)
+    _, cells, _, _ = frames(results)
     rows = [(r.report_id, *c) for r in results for c in r.cells]
     assert cells.height == len(rows) == sum(r.n_cells for r in results) > 0
     assert [(a, b, c, d, s) for a, b, c, d, _, _, s, *_ in rows] == list(
@@ -182,7 +182,7 @@ def test_cell_columns_of_unequal_length_are_refused(tmp_path: Path) -> None:
     results = [parse_file(p) for p in sorted(tmp_path.glob("*")) if not p.name.endswith(".truth.json")]
     results = [r for r in results if r.n_cells]
     assert len(results) >= 2
-    _, cells, _ = columns_of(results)
+    _, cells, _, _ = columns_of(results)
     assert cells[1] == [c for r in results for c in r.columns[0]]
     results[0].columns[4].pop()
     with pytest.raises(ValueError, match="differ in length"):
