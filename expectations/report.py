@@ -211,8 +211,9 @@ def _render(con: duckdb.DuckDBPyConnection, ingest_id: str, st: Settings, gate: 
     s.append(_table(["check", "message", "source"], warns))
 
     s.append("<h2>推断与歧义单元格 · Inferred and ambiguous cells</h2>"
-             "<p class='note'>inferred: not printed, determined uniquely by the named identity. ambiguous: more than "
-             "one reading fits; value left empty, candidates in the parse issues.</p>")
+             "<p class='note'>inferred: not printed, determined uniquely by the named identity (X2: a 表二 row whose "
+             "digits ran together, split the one way the agency's neighbouring years' reports allow). ambiguous: "
+             "more than one reading fits; value left empty, candidates in the parse issues.</p>")
     cells = _first(con, """select r.agency, r.year, c.table_id, c.row_code, c.col_code, c.status, c.value, c.rule,
                               c.text, c.line
                        from raw.report_cells c join raw.reports r using (report_id)

@@ -282,6 +282,12 @@ def parse_pending(
             if held_n >= batch_size:
                 flush()
         flush()
+    # X2 across years: a new report may decide its agency's neighbouring years' ambiguous 表二 cells
+    from .warehouse import resolve_across_years
+
+    t2 = time.perf_counter()
+    timings["x2_resolved"] = resolve_across_years(con, ingest_id)["resolved"]
+    timings["resolve_s"] = time.perf_counter() - t2
     con.execute(
         "update raw.ingests set n_parsed = ?, finished_at = now() where ingest_id = ?", [done, ingest_id]
     )

@@ -38,7 +38,8 @@ create table if not exists raw.reports (
   report_id varchar primary key, source varchar, format varchar, encoding varchar, agency varchar,
   year integer, template_t2 varchar, template_t3 varchar, status varchar, parser_version varchar,
   n_cells integer, n_printed integer, n_blank integer, n_inferred integer, n_ambiguous integer,
-  n_issues integer, bytes bigint, prose_applications bigint, prose_reviews bigint, archived_path varchar, ingest_id varchar, loaded_at timestamp);
+  n_issues integer, bytes bigint, prose_applications bigint, prose_reviews bigint, archived_path varchar, ingest_id varchar, loaded_at timestamp,
+  x2_revised_in varchar);
 create table if not exists raw.report_cells (
   report_id varchar, table_id {table_id}, row_code {row_code}, col_code {col_code}, value double,
   text varchar, status {status}, rule varchar, unit varchar, line integer, page integer);
@@ -265,3 +266,195 @@ def write_reference(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create or replace table ref.{name} as select *{cast} from new_ref")
         con.unregister("new_ref")
 
+
+def resolve_across_years(con: duckdb.DuckDBPyConnection, ingest_id: str | None) -> dict[str, int]:
+    """X2 across an agency's consecutive reports: the ambiguous 表二 cells it decides become ``inferred``
+    (rule ``X2``); see :mod:`ingestion.resolve`. Run after each load, over the agencies of the reports
+    this ingest loaded (a new year can decide its neighbours' cells, a re-parsed one undo them).
+
+    A report whose cells change is re-stamped with this ingest (``ingest_id``, ``loaded_at``), as a
+    re-parsed one is, so the gates and the per-report marts take it in again (``x2_revised_in`` says the
+    stamp came from here, not from a new reading of its file); its counts, its status
+    (``partial`` only for ambiguous cells becomes ``ok``) and its issues follow its cells. Its readings
+    stay in ``raw.row_readings``: every run decides afresh from them. Returns counts of what changed."""
+    from .resolve import X2_COLS, X2_ITEMS, X2_TEMPLATE, X2Row, resolve_x2
+
+    items = ", ".join(f"'{i}'" for i in X2_ITEMS)
+    cols = ", ".join(f"'{c}'" for c in X2_COLS)
+    # the agencies of this ingest that have a 表二 row to decide (or decided before: it may be undone)
+    con.execute(
+        f"""create or replace temp table x2_picks as
+        with agencies as (
+            select distinct r.agency from raw.reports r
+            where r.ingest_id is not distinct from ? and r.agency is not null
+              and r.agency in (select r2.agency from raw.row_readings x join raw.reports r2 using (report_id)
+                               where x.table_id = 't2' and x.row_code in ({items}))
+        )
+        select report_id, agency, year from raw.reports
+        where agency in (select agency from agencies) and year is not null and status in ('ok', 'partial')
+          and template_t2 = '{X2_TEMPLATE}'
+        qualify row_number() over (partition by agency, year order by status = 'ok' desc, n_ambiguous, report_id) = 1""",
+        [ingest_id],
+    )
+    picks = {rid: (agency, year) for rid, agency, year in con.execute("select * from x2_picks").fetchall()}
+    cells: dict[tuple[str, str], dict[str, tuple[float | None, str, str | None]]] = {}
+    for rid, row, col, value, status, rule in con.execute(
+        f"""select c.report_id, c.row_code::varchar, c.col_code::varchar, c.value, c.status::varchar, c.rule
+        from raw.report_cells c join x2_picks p using (report_id)
+        where c.table_id = 't2' and c.row_code in ({items}) and c.col_code in ({cols})"""
+    ).fetchall():
+        cells.setdefault((rid, row), {})[col] = (value, status, rule)
+    readings: dict[tuple[str, str], dict[int, dict[str, float | None]]] = {}
+    for rid, row, k, col, value in con.execute(
+        f"""select x.report_id, x.row_code, x.reading, x.col_code, x.value
+        from raw.row_readings x join x2_picks p using (report_id)
+        where x.table_id = 't2' and x.row_code in ({items})"""
+    ).fetchall():
+        readings.setdefault((rid, row), {}).setdefault(k, {})[col] = value
+    con.execute("drop table x2_picks")
+    rows: list[X2Row] = []
+    for (rid, item), by_col in cells.items():
+        agency, year = picks[rid]
+        if (rid, item) in readings:
+            opts = readings[(rid, item)]
+            if all(set(o) == set(X2_COLS) for o in opts.values()):
+                options = tuple(tuple(opts[k][c] for c in X2_COLS) for k in sorted(opts))
+                rows.append(X2Row(rid, agency, year, item, options, True))  # type: ignore[arg-type]
+                continue
+        decided = tuple(
+            by_col[c][0] if c in by_col and by_col[c][1] != "ambiguous" else None for c in X2_COLS
+        )
+        rows.append(X2Row(rid, agency, year, item, (decided,), False))  # type: ignore[arg-type]
+    years = {rid: year for rid, (_, year) in picks.items()}
+    want = {(r.report_id, r.item, r.col): r for r in resolve_x2(rows)}
+    have = {
+        (rid, item, col): v[0]
+        for (rid, item), by_col in cells.items()
+        for col, v in by_col.items()
+        if v[2] == "X2"
+    }
+    decide = [r for key, r in want.items() if key not in have or have[key] != r.value]
+    undo = [key for key in have if key not in want]
+    changed = sorted({r.report_id for r in decide} | {rid for rid, _, _ in undo})
+    if not changed:
+        return {"resolved": 0, "undone": 0, "reports": 0}
+    new_issues = [
+        (
+            r.report_id,
+            "info",
+            "inferred_cell",
+            "t2",
+            r.item,
+            r.col,
+            f"t2 {r.item}/{r.col} = {_num(r.value)}: its digits run together split {r.readings} ways; "
+            + "X2 (in force = last year's + issued − repealed) with the "
+            + " and ".join(f"{years[n]} report {n[:12]}" for n in r.neighbours)
+            + " leaves one value",
+        )
+        for r in decide
+    ]
+    undo_issues = [
+        (
+            rid,
+            "warning",
+            "ambiguous_cell",
+            "t2",
+            item,
+            col,
+            f"t2 {item}/{col}: several readings fit ({_candidates(readings.get((rid, item), {}), col)}"
+            + "); X2 no longer decides it (a neighbouring report changed)",
+        )
+        for rid, item, col in undo
+    ]
+    con.execute("begin")
+    try:
+        # one update joined to the changes (a statement per cell would scan the cell table each time)
+        changes = pl.DataFrame(
+            [(r.report_id, r.item, r.col, r.value, "inferred", "X2") for r in decide]
+            + [(rid, item, col, None, "ambiguous", None) for rid, item, col in undo],
+            schema={
+                "report_id": pl.String,
+                "row_code": pl.String,
+                "col_code": pl.String,
+                "value": pl.Float64,
+                "status": pl.String,
+                "rule": pl.String,
+            },
+            orient="row",
+        )
+        con.register("x2_changes", changes)
+        con.execute(
+            "update raw.report_cells c set value = x.value, status = x.status, rule = x.rule "
+            "from x2_changes x where c.report_id = x.report_id and c.table_id = 't2' "
+            "and c.row_code = x.row_code and c.col_code = x.col_code"
+        )
+        # the cells' issues: what was said of each changed cell goes, what is true now is said
+        con.execute(
+            "delete from raw.parse_issues i using x2_changes x where i.report_id = x.report_id "
+            "and i.table_id = 't2' and i.row_code = x.row_code and i.col_code = x.col_code "
+            "and i.code in ('ambiguous_cell', 'inferred_cell')"
+        )
+        said = pl.DataFrame(
+            new_issues + undo_issues,
+            schema={
+                "report_id": pl.String,
+                "severity": pl.String,
+                "code": pl.String,
+                "table_id": pl.String,
+                "row_code": pl.String,
+                "col_code": pl.String,
+                "message": pl.String,
+            },
+            orient="row",
+        )
+        con.register("x2_said", said)
+        con.execute(
+            """insert into raw.parse_issues by name
+            select s.report_id, s.severity, s.code, s.table_id, s.row_code, s.col_code, s.message,
+                   (coalesce((select max(seq) from raw.parse_issues i where i.report_id = s.report_id), -1)
+                    + row_number() over (partition by s.report_id order by s.row_code, s.col_code))::integer as seq,
+                   null::integer as line
+            from x2_said s"""
+        )
+        ids = "select report_id from x2_changes"
+        con.execute(
+            f"""update raw.reports r set
+                n_inferred = c.n_inferred, n_ambiguous = c.n_ambiguous, n_issues = i.n_issues,
+                status = case when r.status in ('ok', 'partial')
+                              then case when c.n_ambiguous = 0 and c.n_tables = 3 then 'ok' else 'partial' end
+                              else r.status end,
+                -- re-stamped without being re-read: its agency and year are as they were (dbt's
+                -- new_report_scope tells it from a re-parsed report by this)
+                x2_revised_in = case when r.ingest_id is distinct from $1 then $1 else r.x2_revised_in end,
+                ingest_id = $1, loaded_at = now()
+            from (select report_id, count(*) filter (where status = 'inferred') as n_inferred,
+                         count(*) filter (where status = 'ambiguous') as n_ambiguous,
+                         count(distinct table_id) as n_tables
+                  from raw.report_cells where report_id in ({ids}) group by report_id) c,
+                 (select report_id, count(*) as n_issues from raw.parse_issues
+                  where report_id in ({ids}) group by report_id) i
+            where r.report_id = c.report_id and r.report_id = i.report_id""",
+            [ingest_id],
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        for name in ("x2_changes", "x2_said"):  # a name never registered is let go quietly
+            con.unregister(name)
+    return {"resolved": len(decide), "undone": len(undo), "reports": len(changed)}
+
+
+def _candidates(readings: dict[int, dict[str, float | None]], col: str) -> str:
+    """The values a cell takes over a row's readings, as the parser lists them."""
+    values: set[float] = set()
+    for reading in readings.values():
+        v = reading.get(col)
+        if v is not None:
+            values.add(v)
+    return ", ".join(_num(v) for v in sorted(values))
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)

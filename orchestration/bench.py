@@ -59,6 +59,8 @@ def bench(n: int, seed: int = 7, workers: int = 0, workdir: Path | None = None) 
     rss[rows[-1][0]] = _rss_mb()
     rows.append(("load raw.* (DuckDB, Arrow)", timings["load_s"]))
     rss[rows[-1][0]] = rss[rows[-2][0]] = _rss_mb()  # parse and load overlap: one figure for both
+    rows.append(("X2 across years (raw.*)", timings["resolve_s"]))
+    rss[rows[-1][0]] = rss[rows[-2][0]]
     con.close()
     from expectations.gates import run_gates
 

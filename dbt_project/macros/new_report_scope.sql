@@ -9,7 +9,9 @@
     The groups are exact only when every report the build has not seen is new to the warehouse: a new
     report can change the pairs and sums of its own agency, province and year, and no others. A report
     re-parsed (a new parser version) or found again at a new path may have changed its agency or year, and
-    then the groups of its old reading are unknown here: the build is full (`true`). So is the first build
+    then the groups of its old reading are unknown here: the build is full (`true`). A known report whose
+    only news is cells that X2 decided across its agency's years (re-stamped, `x2_revised_in` = its
+    ingest_id) kept its agency and year: its groups are its own, as a new report's are. So is the first build
     of a release that kept no record of the ingests taken in, a build past var('max_literal_reports') new
     reports, `--full-refresh`, and every non-incremental build (unit tests). The pre-hook
     delete_new_report_scope deletes the same groups first; record_seen_ingests notes the ingests after. -#}
@@ -24,7 +26,9 @@ true
         (select count(*) from unseen) as n_unseen,
         (select count(*) from unseen where report_id in (
             select report_id from {{ ref('stg_xxgk__report_sources') }}
-            where ingest_id in (select ingest_id from seen))) as n_known
+            where ingest_id in (select ingest_id from seen))
+          and report_id not in (
+            select report_id from {{ ref('stg_xxgk__reports') }} where x2_revised_in = ingest_id)) as n_known
     {%- endset -%}
     {%- set row = run_query(counts).rows[0] -%}
     {%- if row[0] == 0 or row[2] > 0 or row[1] > var('max_literal_reports') -%}

@@ -71,9 +71,12 @@ def landing_scan(context: dg.AssetExecutionContext, config: LandingConfig):  # n
                      description="One row per report_id: agency, year, templates, status, cell counts."),
         dg.AssetSpec(["raw", "report_cells"], deps=[["raw", "report_sources"]],
                      description="表二/三/四 in long form with status (printed/blank/inferred/ambiguous) "
-                     "and provenance (line, page)."),
+                     "and provenance (line, page); 表二 cells X2 decides across an agency's years included."),
         dg.AssetSpec(["raw", "parse_issues"], deps=[["raw", "report_sources"]],
                      description="What the parser could not read, per report: severity, code, table, row, why."),
+        dg.AssetSpec(["raw", "row_readings"], deps=[["raw", "report_sources"]],
+                     description="Every reading of a 表二 row whose digits ran together and split several "
+                     "ways, whole: what X2 across an agency's years chooses from."),
         dg.AssetSpec(["raw", "agencies"], deps=[["raw", "report_sources"]],
                      description="Agency names located in the cpca gazetteer."),
         dg.AssetSpec(["ref", "codes"], description="Canonical codes and labels (ingestion/codes.py)."),
@@ -94,6 +97,7 @@ def parsed_facts(context: dg.AssetExecutionContext, config: ParseConfig):  # noq
         totals = dict(con.execute(
             "select 'reports', count(*) from raw.reports union all select 'cells', count(*) from raw.report_cells "
             "union all select 'issues', count(*) from raw.parse_issues union all "
+            "select 'readings', count(*) from raw.row_readings union all "
             "select 'agencies', count(*) from raw.agencies").fetchall())
     finally:
         con.close()
@@ -103,6 +107,7 @@ def parsed_facts(context: dg.AssetExecutionContext, config: ParseConfig):  # noq
         **batch, "rows": totals["reports"], "by_status": dg.MetadataValue.json(by_status)})
     yield dg.MaterializeResult(asset_key=["raw", "report_cells"], metadata={"rows": totals["cells"]})
     yield dg.MaterializeResult(asset_key=["raw", "parse_issues"], metadata={"rows": totals["issues"]})
+    yield dg.MaterializeResult(asset_key=["raw", "row_readings"], metadata={"rows": totals["readings"]})
     yield dg.MaterializeResult(asset_key=["raw", "agencies"], metadata={"rows": totals["agencies"]})
     for k in ("codes", "identity_terms", "t2_layout"):
         yield dg.MaterializeResult(asset_key=["ref", k])

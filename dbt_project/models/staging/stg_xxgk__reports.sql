@@ -22,5 +22,6 @@ select
     n_issues,
     bytes,
     ingest_id,
+    x2_revised_in,
     loaded_at
 from source
