@@ -382,7 +382,7 @@ def resolve_across_years(con: duckdb.DuckDBPyConnection, ingest_id: str | None) 
             },
             orient="row",
         )
-        con.register("x2_changes", changes)
+        con.register("x2_changes", changes.to_arrow())  # as Arrow, like load()'s frames
         con.execute(
             "update raw.report_cells c set value = x.value, status = x.status, rule = x.rule "
             "from x2_changes x where c.report_id = x.report_id and c.table_id = 't2' "
@@ -407,7 +407,7 @@ def resolve_across_years(con: duckdb.DuckDBPyConnection, ingest_id: str | None) 
             },
             orient="row",
         )
-        con.register("x2_said", said)
+        con.register("x2_said", said.to_arrow())
         con.execute(
             """insert into raw.parse_issues by name
             select s.report_id, s.severity, s.code, s.table_id, s.row_code, s.col_code, s.message,
