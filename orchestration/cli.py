@@ -29,10 +29,17 @@ def _summary(ok: bool, ingest_id: str, checks: dict[str, bool]) -> None:
         marts = [(m, con.execute(f"select count(*) from marts.{m}").fetchone()[0]) for m in MARTS]  # type: ignore[index]
         ing = con.execute("select n_files, n_new_sources, n_parsed from raw.ingests where ingest_id = ?",
                           [ingest_id]).fetchone()
+        cells = con.execute(
+            "select c.status::varchar, count(*), count(*) filter (where c.rule = 'X2') from raw.report_cells c "
+            "join raw.reports r using (report_id) where r.ingest_id = ? group by 1 order by 1", [ingest_id]).fetchall()
     print(f"ingest {ingest_id}: {ing[0] if ing else 0} files, {ing[1] if ing else 0} new paths, "
           f"{ing[2] if ing else 0} reports parsed")
     print("  this ingest by status: " + (", ".join(f"{k} {v}" for k, v in batch) or "no new reports"))
     print("  warehouse by status:   " + ", ".join(f"{k} {v}" for k, v in total))
+    x2 = sum(n for _, _, n in cells)
+    print("  this ingest's cells:   " + (", ".join(f"{k} {v}" for k, v, _ in cells) or "none")
+          + (f"; of the inferred, {x2} by X2 across years (表二 digits run together, split as the agency's "
+             "neighbouring years allow)" if x2 else ""))
     print("  marts: " + ", ".join(f"{m} {n}" for m, n in marts))
     failed = [k for k, v in checks.items() if not v]
     print(f"  asset checks: {sum(checks.values())}/{len(checks)} passed" + (f"; failing: {', '.join(failed[:8])}"
