@@ -17,9 +17,11 @@ The choice is sound, never a guess:
 - an agency's years of one item form a chain; each reading is kept while some reading of each
   neighbour fits it, until nothing changes (arc consistency: a reading that fits a whole-chain solution
   is never dropped);
-- a pair of years that no readings of the two can make agree breaks X2 as printed (an agency that
-  cleaned up its documents, a miscount): it constrains nothing, and the X2 check reports it;
-- if the chain's readings cannot all be made to agree, nothing in it is chosen;
+- an agency whose figures for the item break X2 somewhere, however its ambiguous rows are read (two
+  consecutive years that no readings of the two make agree: a clean-up, a miscount), is not trusted
+  to keep it elsewhere either: nothing in its chain is chosen (as the parser fills no cell by the
+  identities in a table shown to break one), and the X2 check reports the break;
+- if the chain's readings cannot all be made to agree at once, nothing in it is chosen;
 - a cell is decided only when every reading left gives it the same number.
 
 Pure Python over plain tuples: the warehouse step (:func:`ingestion.warehouse.resolve_across_years`)
@@ -82,20 +84,22 @@ def resolve_x2(rows: Iterable[X2Row]) -> list[Resolution]:
     for by_year in chains.values():
         if not any(r.ambiguous for r in by_year.values()):
             continue
-        for segment in _segments(by_year):
+        segments = _segments(by_year)
+        if any(not _consistent_pair(a.options, b.options) for seg in segments for a, b in zip(seg, seg[1:])):
+            continue  # the agency's figures break X2 somewhere, whichever way they are read: not trusted
+        for segment in segments:
             out += _resolve_segment(segment)
     return out
 
 
 def _segments(by_year: dict[int, X2Row]) -> list[list[X2Row]]:
-    """Runs of consecutive years whose neighbouring pairs can agree under X2 (a pair that cannot
-    breaks X2 as printed and ties nothing together)."""
+    """Runs of consecutive years (a year missing from the warehouse ends a run)."""
     years = sorted(by_year)
     segments: list[list[X2Row]] = []
     current: list[X2Row] = []
     for y in years:
         r = by_year[y]
-        if current and current[-1].year == y - 1 and _consistent_pair(current[-1].options, r.options):
+        if current and current[-1].year == y - 1:
             current.append(r)
         else:
             if len(current) > 1:

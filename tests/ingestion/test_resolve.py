@@ -61,18 +61,30 @@ def test_a_cell_is_decided_only_where_every_reading_left_agrees() -> None:
     assert _decided(out) == {("y22", "in_force"): 10}  # issued and repealed stay open: 5/5 or 1/1
 
 
-def test_a_pair_that_breaks_x2_as_printed_ties_nothing() -> None:
-    """No reading of 2022 continues 2021 (an agency that cleaned up its documents): that pair constrains
-    nothing, 2023 still decides 2022 on its own, and a chain that cannot agree as a whole decides nothing."""
-    out = resolve_x2([
-        _row("y21", 2021, (0.0, 0.0, 100.0)),
-        _row("y22", 2022, (1.0, 0.0, 5.0), (10.0, 0.0, 50.0)),
-        _row("y23", 2023, (0.0, 0.0, 50.0)),
-    ])
-    assert _decided(out) == {("y22", "issued"): 10, ("y22", "in_force"): 50}
+def test_an_agency_shown_to_break_x2_decides_nothing() -> None:
+    """No reading of 2022 continues 2021 (an agency that cleaned up its documents, or miscounted): that
+    agency is not trusted to keep X2 anywhere in the item's chain, so 2023 does not decide 2022 either,
+    though only one of 2022's readings continues into it. Without the break it does."""
     assert resolve_x2([
         _row("y21", 2021, (0.0, 0.0, 100.0)),
         _row("y22", 2022, (1.0, 0.0, 5.0), (10.0, 0.0, 50.0)),
+        _row("y23", 2023, (0.0, 0.0, 50.0)),
+    ]) == []
+    assert resolve_x2([  # a break between two years printed plainly counts as much
+        _row("y19", 2019, (0.0, 0.0, 7.0)),
+        _row("y20", 2020, (0.0, 0.0, 9.0)),
+        _row("y22", 2022, (1.0, 0.0, 5.0), (10.0, 0.0, 50.0)),
+        _row("y23", 2023, (0.0, 0.0, 50.0)),
+    ]) == []
+    assert _decided(resolve_x2([
+        _row("y22", 2022, (1.0, 0.0, 5.0), (10.0, 0.0, 50.0)),
+        _row("y23", 2023, (0.0, 0.0, 50.0)),
+    ])) == {("y22", "issued"): 10, ("y22", "in_force"): 50}
+    # a chain whose pairs each agree but not all at once (y22 fits y21 one way and y23 the other)
+    assert resolve_x2([
+        _row("y21", 2021, (0.0, 0.0, 10.0)),
+        _row("y22", 2022, (1.0, 0.0, 11.0), (5.0, 0.0, 40.0)),
+        _row("y23", 2023, (0.0, 0.0, 40.0)),
     ]) == []
 
 
