@@ -66,15 +66,18 @@ class BatchVerdict:
 
 def batch_verdict(con: duckdb.DuckDBPyConnection, ingest_id: str, threshold: float = DEFAULT_THRESHOLD,
                   limit: int = 5) -> BatchVerdict:
-    by_status = dict(con.execute("select status, count(*) from raw.reports where ingest_id = ? group by 1",
-                                 [ingest_id]).fetchall())
+    # the reports this ingest loaded: not those it only re-stamped because X2 decided some of their cells
+    # with a new neighbour (x2_revised_in), whose reading is the earlier ingest's and was judged there
+    by_status = dict(con.execute("select status, count(*) from raw.reports where ingest_id = ? "
+                                 "and x2_revised_in is distinct from ingest_id group by 1", [ingest_id]).fetchall())
     worst = [row[0] for row in con.execute(
         """select coalesce(r.agency, '?') || ' ' || coalesce(cast(r.year as varchar), '?') || ' (' || r.status
                   || coalesce(', ' || string_agg(distinct v.expectation, ',') filter (where v.severity = 'error'), '')
                   || ', ' || r.source || ')'
            from raw.reports r
            left join dq.validation_results v on v.report_id = r.report_id and v.ingest_id = r.ingest_id
-           where r.ingest_id = ? and (r.status in ('failed', 'partial') or v.severity = 'error')
+           where r.ingest_id = ? and r.x2_revised_in is distinct from r.ingest_id
+             and (r.status in ('failed', 'partial') or v.severity = 'error')
            group by r.report_id, r.agency, r.year, r.status, r.source, r.n_ambiguous
            order by r.status = 'failed' desc, count(v.report_id) filter (where v.severity = 'error') desc,
                     r.n_ambiguous desc, r.source

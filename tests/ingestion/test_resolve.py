@@ -136,6 +136,11 @@ def test_ingest_decides_neighbours_cells_exactly_and_undoes_them_when_a_neighbou
         assert truth["t2"][row][col] == value, (source, row, col)
     assert {Path(s).parent.name for s, *_ in decided} == {"first", "second"}
     assert {i for _, i, *_ in decided} == {"i2"}  # the first ingest's reports re-stamped
+    # the second ingest's verdict is on the reports it loaded, not on those it re-stamped
+    from expectations.gates import batch_verdict
+
+    assert sum(batch_verdict(con, "i2").by_status.values()) == two.parsed < con.execute(
+        "select count(*) from raw.reports where ingest_id = 'i2'").fetchone()[0]
     # … and marked as re-stamped without a new reading (its agency and year are as they were)
     assert set(con.execute(
         "select split_part(source, '/', -2), x2_revised_in from raw.reports where report_id in "
