@@ -4,7 +4,7 @@ Plain Python + Polars. Nothing here imports dagster, dbt or great_expectations: 
 library, callable from the CLI, from Dagster and from a notebook.
 """
 
-PARSER_VERSION = "0.4.1"
+PARSER_VERSION = "0.5.0"  # 0.5: ambiguous 表二 rows keep their readings (raw.row_readings) for X2
 
 # the compiled parser modules, if built and current (see ingestion/native.py); before any is imported
 from . import native as _native  # noqa: E402
