@@ -86,6 +86,7 @@ def bench(n: int, seed: int = 7, workers: int = 0, workdir: Path | None = None) 
 
     with duckdb.connect(str(st.warehouse), read_only=True) as c:
         cells = c.execute("select count(*) from raw.report_cells").fetchone()[0]  # type: ignore[index]
+        x2 = x2_against_truth(c)
     print(f"\n{'stage':32} {'seconds':>9} {'reports/s':>10} {'peak RSS MB (main/child)':>26}")
     for name, secs in rows:
         own_mb, kid_mb = rss[name]
@@ -94,6 +95,31 @@ def bench(n: int, seed: int = 7, workers: int = 0, workdir: Path | None = None) 
     print(f"peak RSS: main process {own} MB, largest child {kids} MB · cells {cells} · "
           f"gates: {sum(c.unexpected for c in gates.checks)} failing rows · warehouse "
           f"{st.warehouse.stat().st_size / 1e6:.0f} MB")
+    print(f"X2 across years: {x2['decided']} cells decided, {x2['equal_to_truth']} equal to the generator's truth; "
+          f"{x2['left_ambiguous']} cells of those rows left ambiguous")
     return {"n": n, "stages": {k: round(v, 3) for k, v in rows}, "peak_rss_after_stage_mb": rss, "total_s": round(total, 2),
             "reports_per_s": round(n / total, 1), "peak_rss_main_mb": own, "peak_rss_child_mb": kids,
-            "cells": cells, "cpu_count": os.cpu_count(), "python": interpreter()}
+            "cells": cells, "x2": x2, "cpu_count": os.cpu_count(), "python": interpreter()}
+
+
+def x2_against_truth(con: Any) -> dict[str, int]:
+    """The 表二 cells X2 decided across years, each compared with the ground truth the generator wrote
+    beside its report, and the cells of those rows (2021 template) left ambiguous."""
+    import json
+
+    decided = con.execute(
+        "select r.source, c.row_code::varchar, c.col_code::varchar, c.value from raw.report_cells c "
+        "join raw.reports r using (report_id) where c.rule = 'X2'").fetchall()
+    equal = 0
+    truths: dict[str, Any] = {}
+    for source, row, col, value in decided:
+        path = Path(source).with_suffix(".truth.json")
+        if source not in truths:
+            truths[source] = json.loads(path.read_text("utf-8")) if path.exists() else None
+        truth = truths[source]
+        equal += truth is not None and truth["t2"].get(row, {}).get(col) == value
+    left = con.execute(
+        "select count(*) from raw.report_cells c join raw.reports r using (report_id) where c.status = 'ambiguous' "
+        "and c.table_id = 't2' and c.row_code in ('rules', 'normative_documents') and r.template_t2 = '2021'"
+    ).fetchone()[0]
+    return {"decided": len(decided), "equal_to_truth": int(equal), "left_ambiguous": int(left)}

@@ -135,6 +135,16 @@ def test_ingest_decides_neighbours_cells_exactly_and_undoes_them_when_a_neighbou
         truth = json.loads(Path(source).with_suffix(".truth.json").read_text("utf-8"))
         assert truth["t2"][row][col] == value, (source, row, col)
     assert {Path(s).parent.name for s, *_ in decided} == {"first", "second"}
+    from orchestration.bench import x2_against_truth  # what make bench prints
+
+    assert x2_against_truth(con) == {"decided": len(decided), "equal_to_truth": len(decided), "left_ambiguous": con.execute(
+        "select count(*) from raw.report_cells where status = 'ambiguous' and table_id = 't2' "
+        "and row_code in ('rules', 'normative_documents') and report_id in "
+        "(select report_id from raw.reports where template_t2 = '2021')").fetchone()[0]}
+    one = "rowid = (select min(rowid) from raw.report_cells where rule = 'X2')"
+    con.execute(f"update raw.report_cells set value = value + 1 where {one}")
+    assert x2_against_truth(con)["equal_to_truth"] == len(decided) - 1
+    con.execute(f"update raw.report_cells set value = value - 1 where {one}")
     assert {i for _, i, *_ in decided} == {"i2"}  # the first ingest's reports re-stamped
     # the second ingest's verdict is on the reports it loaded, not on those it re-stamped
     from expectations.gates import batch_verdict
