@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,7 +41,7 @@ LAYOUTS = (
     "gbk",
 )
 DEFECTS = ("identity_broken", "blanks", "pre_2019", "not_a_report", "truncated")
-GENERATOR_VERSION = "3"  # bump when the same seed renders different reports; written to <out>/.generator
+GENERATOR_VERSION = "4"  # bump when the same seed renders different reports; written to <out>/.generator
 STAMP = ".generator"
 
 
@@ -206,9 +207,18 @@ class Truth:
     broken: list[str] = field(default_factory=list)  # identities broken as printed
     lost: list[str] = field(default_factory=list)  # "t3:row.col" cells not printed at all
     changed: list[str] = field(default_factory=list)  # "t3:row.col" cells printed wrong on purpose
+    # 表二 items whose in-force count this year does not continue last year's (a recount): X2 breaks
+    recounted: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return self.__dict__
+
+
+RECOUNT_SHARE = 12  # one agency-year in this many, where last year's 表二 had an in-force count
+
+
+def _recount(agency: str, year: int) -> bool:
+    return zlib.crc32(f"recount {agency} {year}".encode()) % RECOUNT_SHARE == 0
 
 
 def _skewed(rng: random.Random, scale: int, p_zero: float) -> int:
@@ -580,6 +590,15 @@ def generate(out: Path, n: int, seed: int = 0, defect_share: float = 0.15) -> li
                 },
             }
         t2, t3, t4 = figures(rng, tmpl3, tmpl2, prev)
+        if prev and prev["in_force"] and _recount(agency, year):
+            # the agency re-counted its documents in force (a clean-up, a library rebuilt), as real
+            # reports do: this year no longer continues the last under X2. Decided by the agency and year
+            # alone, so the random stream (and every other figure of the corpus) is as it was.
+            k = 1 + zlib.crc32(f"{agency}{year}".encode()) % 17
+            for item in prev["in_force"]:
+                if "in_force" in t2.get(item, {}):
+                    t2[item]["in_force"] = int(t2[item]["in_force"]) + k
+                    truth.recounted.append(item)
         history[agency] = (year, tmpl2, t2, t3)
         blank: set[str] = set()
         if defect == "identity_broken":
