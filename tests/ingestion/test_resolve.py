@@ -63,8 +63,9 @@ def test_a_cell_is_decided_only_where_every_reading_left_agrees() -> None:
 
 def test_an_agency_shown_to_break_x2_decides_nothing() -> None:
     """No reading of 2022 continues 2021 (an agency that cleaned up its documents, or miscounted): that
-    agency is not trusted to keep X2 anywhere in the item's chain, so 2023 does not decide 2022 either,
-    though only one of 2022's readings continues into it. Without the break it does."""
+    agency is not trusted to keep X2 anywhere, so 2023 does not decide 2022 either, though only one of
+    2022's readings continues into it. Without the break it does. The last case is the generator's: a
+    re-counted row (truly 48, 54, 9 after 6 in force) whose wrong split 48, 5, 49 fits X2 by chance."""
     assert resolve_x2([
         _row("y21", 2021, (0.0, 0.0, 100.0)),
         _row("y22", 2022, (1.0, 0.0, 5.0), (10.0, 0.0, 50.0)),
@@ -80,6 +81,14 @@ def test_an_agency_shown_to_break_x2_decides_nothing() -> None:
         _row("y22", 2022, (1.0, 0.0, 5.0), (10.0, 0.0, 50.0)),
         _row("y23", 2023, (0.0, 0.0, 50.0)),
     ])) == {("y22", "issued"): 10, ("y22", "in_force"): 50}
+    # … nor for the other item: a re-count seldom spares one (here rules, printed plainly: 2 + 8 − 0 ≠ 19)
+    rules = [X2Row("r23", "甲县人民政府", 2023, "rules", ((0.0, 2.0, 2.0),), False),
+             X2Row("r24", "甲县人民政府", 2024, "rules", ((8.0, 0.0, 19.0),), False)]
+    docs = [X2Row("d23", "甲县人民政府", 2023, "normative_documents", ((0.0, 2.0, 6.0),), False),
+            X2Row("d24", "甲县人民政府", 2024, "normative_documents", ((4.0, 8.0, 549.0), (48.0, 5.0, 49.0),
+                                                                       (48.0, 54.0, 9.0)), True)]
+    assert _decided(resolve_x2(docs)) == {("d24", "issued"): 48, ("d24", "repealed"): 5, ("d24", "in_force"): 49}
+    assert resolve_x2(docs + rules) == []
     # a chain whose pairs each agree but not all at once (y22 fits y21 one way and y23 the other)
     assert resolve_x2([
         _row("y21", 2021, (0.0, 0.0, 10.0)),
