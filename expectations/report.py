@@ -137,6 +137,10 @@ def _render(con: duckdb.DuckDBPyConnection, ingest_id: str, st: Settings, gate: 
     checked_t3, checked_t4 = checked.get("t3", 0), checked.get("t4", 0)
     failing = dict(_q(con, "select expectation, count(distinct report_id) from dq.validation_results "
                            "where ingest_id = ? group by 1", [ingest_id]))
+    # 表二 cells X2 decided across years in this batch, and the earlier reports it revised for them
+    x2_cells, x2_revised = _q(con, "select count(*) filter (where c.rule = 'X2'), count(distinct c.report_id) "
+                                   "filter (where r.x2_revised_in = r.ingest_id) from raw.report_cells c join "
+                                   "raw.reports r using (report_id) where r.ingest_id = ?", [ingest_id])[0]
 
     s: list[str] = [f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
                     f"<title>xxgk 数据质量报告 {_e(ingest_id)}</title><style>{CSS}</style></head><body>"]
@@ -149,7 +153,9 @@ def _render(con: duckdb.DuckDBPyConnection, ingest_id: str, st: Settings, gate: 
              f"<div class='card'>新路径 new paths<b>{_e(n_new)}</b></div>"
              f"<div class='card'>本批报告 reports parsed<b>{_e(n_parsed)}</b></div>"
              f"<div class='card'>失败或部分 failed+partial<b>{share:.1%}</b>阈值 threshold {threshold:.0%} {badge}</div>"
-             f"<div class='card'>仓库报告总数 reports in warehouse<b>{sum(all_status.values())}</b></div></div>")
+             f"<div class='card'>仓库报告总数 reports in warehouse<b>{sum(all_status.values())}</b></div>"
+             f"<div class='card'>跨年判定 X2 across years<b>{_e(x2_cells)}</b>cells · {_e(x2_revised)} earlier "
+             "reports revised</div></div>")
     s.append(f"<p class='note'>来源 paths: <code>{_e(paths)}</code></p>")
     site = GX_SITE
     pages = dict(gate.get("docs") or {})

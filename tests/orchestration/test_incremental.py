@@ -117,8 +117,19 @@ def test_incremental_marts_equal_a_full_rebuild(pipeline_home: Path) -> None:
 
     before = _rows(warehouse)
     _plant_sentinels(warehouse)
-    assert run_pipeline([str(batches[2])], workers=1, threshold=1.0)[0]
+    ok3, ingest3, _ = run_pipeline([str(batches[2])], workers=1, threshold=1.0)
+    assert ok3
     assert _sentinels_left(warehouse) == {"carry_over_continuity": 1, "region_rollup": 1}  # only new groups
+    # X2 across years revised earlier reports' 表二 cells with the new years: the report counts them
+    con = duckdb.connect(str(warehouse), read_only=True)
+    x2, revised = con.execute(
+        "select count(*) filter (where c.rule = 'X2'), count(distinct c.report_id) filter "
+        "(where r.x2_revised_in = r.ingest_id) from raw.report_cells c join raw.reports r using (report_id) "
+        "where r.ingest_id = ?", [ingest3]).fetchone()
+    con.close()
+    assert x2 > 0 and revised > 0
+    page = (tmp_path / "reports" / ingest3 / "index.html").read_text(encoding="utf-8")
+    assert f"跨年判定 X2 across years<b>{x2}</b>cells · {revised} earlier reports revised" in page
     after = _rows(warehouse)
     for t in SENTINELS:  # the last ingest added or changed rows of groups the first began
         assert before[t] and after[t] - before[t], (t, len(before[t]), len(after[t]))

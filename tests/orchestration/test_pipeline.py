@@ -62,6 +62,7 @@ def test_seeds_end_to_end_and_idempotent(pipeline_home: Path) -> None:
     con.close()
     page = (tmp_path / "reports" / ingest_id / "index.html").read_text(encoding="utf-8")
     assert "衡阳市人民政府办公室 2019 · I1 · 自然人: 49 + 5 ≠ 46 + 0" in page
+    assert "跨年判定 X2 across years<b>0</b>cells · 0 earlier reports revised" in page  # the seeds: one year each
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "") and "https://" not in page  # offline
 
     ok2, ingest2, _ = run_pipeline([str(CORPUS / "seeds")], workers=1)
