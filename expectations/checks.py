@@ -11,6 +11,7 @@ Each query returns: report_id, table_id, row_code, col_code, lhs, rhs, message.
 from dataclasses import dataclass
 
 from ingestion.identities import IDENTITIES
+from ingestion.warehouse import AGENCY_YEAR_PICKS
 
 # The cells of the ingest being validated, with their report's context. The gate runner materialises
 # it once per ingest as dq.batch_cells (every check reads it several times: GX counts, GX samples, and
@@ -184,12 +185,8 @@ where b.table_id = 't3' and r.template is not null and r.template <> b.template_
 
 # X1/X2 compare a batch report with the same agency's neighbouring year anywhere in the warehouse:
 # one report per agency × year (the fullest reading), then (later, earlier) pairs around each batch report.
-_PICKS = """
-picks as (
-    select report_id, agency, year from raw.reports
-    where agency is not null and year is not null and status in ('ok', 'partial')
-    qualify row_number() over (partition by agency, year order by status = 'ok' desc, n_ambiguous, report_id) = 1
-)"""
+_PICKS = f"""
+picks as ({AGENCY_YEAR_PICKS})"""
 
 _PAIRS = """pairs as (
     select b.report_id as batch_report, b.agency,

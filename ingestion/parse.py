@@ -566,7 +566,7 @@ def _check_identities(res: ParseResult, found: dict[str, TableResult]) -> None:
                     Issue(
                         "warning",
                         e.identity,
-                        f"{e.identity} broken as printed for {e.key}: {_fmt(lhs)} ≠ {_fmt(rhs)}",
+                        f"{e.identity} broken as printed for {e.key}: {fmt_number(lhs)} ≠ {fmt_number(rhs)}",
                         table,
                         e.key,
                     )
@@ -602,5 +602,6 @@ def _values(tr: TableResult) -> tuple[list[Cell], list[Value]]:
     return list(cells), [cr.value for cr in cells.values()]
 
 
-def _fmt(v: float) -> str:
+def fmt_number(v: float) -> str:
+    """A figure as a message prints it: 3, not 3.0; 2.52 as it is."""
     return str(int(v)) if float(v).is_integer() else str(v)

@@ -15,11 +15,15 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
 from .facts import CELLS, ISSUES, READINGS, REPORTS
+
+if TYPE_CHECKING:
+    from .resolve import Option
 
 
 def _enum(values: tuple[str, ...]) -> str:
@@ -267,6 +271,15 @@ def write_reference(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("new_ref")
 
 
+# One report per agency × statistics year, the fullest reading (a crawl often holds a report twice, e.g.
+# HTML and PDF): ok before partial, fewer ambiguous cells, then the smallest report_id. The X1/X2 checks
+# (expectations/checks.py) and X2 across years pick by this query; dbt's int_reports__agency_year by the
+# same rule in its own terms.
+AGENCY_YEAR_PICKS = """select report_id, agency, year from raw.reports
+    where agency is not null and year is not null and status in ('ok', 'partial')
+    qualify row_number() over (partition by agency, year order by status = 'ok' desc, n_ambiguous, report_id) = 1"""
+
+
 def resolve_across_years(con: duckdb.DuckDBPyConnection, ingest_id: str | None) -> dict[str, int]:
     """X2 across an agency's consecutive reports: the ambiguous 表二 cells it decides become ``inferred``
     (rule ``X2``); see :mod:`ingestion.resolve`. Run after each load, over the agencies of the reports
@@ -277,6 +290,7 @@ def resolve_across_years(con: duckdb.DuckDBPyConnection, ingest_id: str | None) 
     stamp came from here, not from a new reading of its file); its counts, its status
     (``partial`` only for ambiguous cells becomes ``ok``) and its issues follow its cells. Its readings
     stay in ``raw.row_readings``: every run decides afresh from them. Returns counts of what changed."""
+    from .parse import fmt_number
     from .resolve import X2_COLS, X2_ITEMS, X2_TEMPLATE, X2Row, resolve_x2
 
     items = ", ".join(f"'{i}'" for i in X2_ITEMS)
@@ -290,10 +304,8 @@ def resolve_across_years(con: duckdb.DuckDBPyConnection, ingest_id: str | None) 
               and r.agency in (select r2.agency from raw.row_readings x join raw.reports r2 using (report_id)
                                where x.table_id = 't2' and x.row_code in ({items}))
         )
-        select report_id, agency, year from raw.reports
-        where agency in (select agency from agencies) and year is not null and status in ('ok', 'partial')
-          and template_t2 = '{X2_TEMPLATE}'
-        qualify row_number() over (partition by agency, year order by status = 'ok' desc, n_ambiguous, report_id) = 1""",
+        select p.report_id, p.agency, p.year from ({AGENCY_YEAR_PICKS}) p join raw.reports r using (report_id)
+        where p.agency in (select agency from agencies) and r.template_t2 = '{X2_TEMPLATE}'""",
         [ingest_id],
     )
     picks = {rid: (agency, year) for rid, agency, year in con.execute("select * from x2_picks").fetchall()}
@@ -318,13 +330,11 @@ def resolve_across_years(con: duckdb.DuckDBPyConnection, ingest_id: str | None) 
         if (rid, item) in readings:
             opts = readings[(rid, item)]
             if all(set(o) == set(X2_COLS) for o in opts.values()):
-                options = tuple(tuple(opts[k][c] for c in X2_COLS) for k in sorted(opts))
-                rows.append(X2Row(rid, agency, year, item, options, True))  # type: ignore[arg-type]
+                options = tuple(_option(opts[k]) for k in sorted(opts))
+                rows.append(X2Row(rid, agency, year, item, options, True))
                 continue
-        decided = tuple(
-            by_col[c][0] if c in by_col and by_col[c][1] != "ambiguous" else None for c in X2_COLS
-        )
-        rows.append(X2Row(rid, agency, year, item, (decided,), False))  # type: ignore[arg-type]
+        decided = {c: v[0] for c, v in by_col.items() if v[1] != "ambiguous"}
+        rows.append(X2Row(rid, agency, year, item, (_option(decided),), False))
     years = {rid: year for rid, (_, year) in picks.items()}
     want = {(r.report_id, r.item, r.col): r for r in resolve_x2(rows)}
     have = {
@@ -346,7 +356,7 @@ def resolve_across_years(con: duckdb.DuckDBPyConnection, ingest_id: str | None) 
             "t2",
             r.item,
             r.col,
-            f"t2 {r.item}/{r.col} = {_num(r.value)}: its digits run together split {r.readings} ways; "
+            f"t2 {r.item}/{r.col} = {fmt_number(r.value)}: its digits run together split {r.readings} ways; "
             + "X2 (in force = last year's + issued − repealed) with the "
             + " and ".join(f"{years[n]} report {n[:12]}" for n in r.neighbours)
             + " leaves one value",
@@ -446,6 +456,11 @@ def resolve_across_years(con: duckdb.DuckDBPyConnection, ingest_id: str | None) 
     return {"resolved": len(decide), "undone": len(undo), "reports": len(changed)}
 
 
+def _option(values: dict[str, float | None]) -> Option:
+    """(issued, repealed, in_force) from a cell → value map; a cell it lacks is unknown."""
+    return values.get("issued"), values.get("repealed"), values.get("in_force")
+
+
 def _candidates(readings: dict[int, dict[str, float | None]], col: str) -> str:
     """The values a cell takes over a row's readings, as the parser lists them."""
     values: set[float] = set()
@@ -453,8 +468,6 @@ def _candidates(readings: dict[int, dict[str, float | None]], col: str) -> str:
         v = reading.get(col)
         if v is not None:
             values.add(v)
-    return ", ".join(_num(v) for v in sorted(values))
+    from .parse import fmt_number
 
-
-def _num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else str(v)
+    return ", ".join(fmt_number(v) for v in sorted(values))
